@@ -1,0 +1,181 @@
+//! Compiles a [`Pipeline`] into Argo objects: a `Workflow`, a `WorkflowTemplate` or a
+//! `CronWorkflow`, all from the same graph, validated against Argo's rules before they are
+//! returned.
+//!
+//! The shape: one container template per component (a variant per task only where a task
+//! overrides options or fans out), one DAG template `main`, an exit handler DAG `exit-handler`
+//! when the pipeline has one, pipeline parameters in `spec.arguments`, artifacts through the
+//! artifact repository, non-root pods with a read-only root filesystem and an `emptyDir` at
+//! `/scratch` for everything the step writes.
+
+mod dag;
+mod template;
+
+use crate::argo::{
+    self, ArtifactRepositoryRef, CronWorkflow, CronWorkflowSpec, EmptyDirVolumeSource, ObjectMeta,
+    PodSecurityContext, SeccompProfile, Volume, Workflow, WorkflowSpec, WorkflowTemplate,
+};
+use crate::pipeline::Pipeline;
+
+/// The UID/GID every pod runs as (the `argoexec` non-root image's).
+pub const RUN_AS: i64 = 8737;
+/// Where the writable `emptyDir` is mounted in every container.
+pub const SCRATCH: &str = "/scratch";
+/// Name of the entrypoint DAG template.
+pub const MAIN: &str = "main";
+/// Name of the exit handler DAG template.
+pub const EXIT_HANDLER: &str = "exit-handler";
+
+/// Why a pipeline could not be compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    /// The pipeline is wired in a way Argo cannot run.
+    #[error("pipeline `{pipeline}`: {message}")]
+    Pipeline {
+        /// The pipeline.
+        pipeline: String,
+        /// What is wrong, naming the task.
+        message: String,
+    },
+    /// The generated manifest breaks Argo's validation rules.
+    #[error("the compiled workflow breaks Argo's rules:\n{0}")]
+    Invalid(#[from] argo::ValidationErrors),
+    /// The manifest could not be serialized, or is too large for Kubernetes.
+    #[error(transparent)]
+    Emit(#[from] argo::EmitError),
+}
+
+/// A compiled pipeline: the Argo `WorkflowSpec` plus its name, ready to wrap in any of the
+/// three Argo kinds.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    name: String,
+    metadata: ObjectMeta,
+    spec: WorkflowSpec,
+}
+
+impl Pipeline {
+    /// Compiles the pipeline and checks the result against Argo's validation rules.
+    pub fn compile(&self) -> Result<Compiled, CompileError> {
+        let graph = self.graph.borrow();
+        let fail = |message: String| CompileError::Pipeline {
+            pipeline: graph.name.clone(),
+            message,
+        };
+        let (templates, main, exit) = dag::build(&graph).map_err(fail)?;
+        let mut metadata = ObjectMeta {
+            generate_name: Some(format!("{}-", graph.name)),
+            ..Default::default()
+        };
+        metadata.labels = graph.labels.iter().cloned().collect();
+        if !graph.description.is_empty() {
+            metadata.annotations.insert(
+                "workflows.argoproj.io/description".into(),
+                graph.description.clone(),
+            );
+        }
+        let mut all = vec![main];
+        all.extend(exit.clone());
+        all.extend(templates);
+        let spec = WorkflowSpec {
+            entrypoint: Some(MAIN.into()),
+            arguments: dag::pipeline_arguments(&graph),
+            on_exit: exit.map(|t| t.name),
+            service_account_name: graph.service_account.clone(),
+            parallelism: graph.parallelism.map(i64::from),
+            artifact_repository_ref: graph.artifact_repository.as_ref().map(|(cm, key)| {
+                ArtifactRepositoryRef {
+                    config_map: Some(cm.clone()),
+                    key: Some(key.clone()),
+                }
+            }),
+            security_context: Some(PodSecurityContext {
+                run_as_non_root: Some(true),
+                run_as_user: Some(RUN_AS),
+                run_as_group: Some(RUN_AS),
+                fs_group: Some(RUN_AS),
+                seccomp_profile: Some(SeccompProfile {
+                    type_: "RuntimeDefault".into(),
+                    ..Default::default()
+                }),
+            }),
+            volumes: vec![Volume {
+                name: "scratch".into(),
+                empty_dir: Some(EmptyDirVolumeSource::default()),
+            }],
+            templates: all,
+            ..Default::default()
+        };
+        let compiled = Compiled {
+            name: graph.name.clone(),
+            metadata,
+            spec,
+        };
+        argo::validate_workflow(&compiled.workflow())?;
+        Ok(compiled)
+    }
+}
+
+impl Compiled {
+    /// The pipeline's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The compiled spec.
+    pub fn spec(&self) -> &WorkflowSpec {
+        &self.spec
+    }
+
+    /// An Argo `Workflow` (submitted with `argo submit`; named `<pipeline>-<random>`).
+    pub fn workflow(&self) -> Workflow {
+        Workflow::new(self.metadata.clone(), self.spec.clone())
+    }
+
+    /// An Argo `WorkflowTemplate` called after the pipeline, to submit repeatedly by name.
+    pub fn workflow_template(&self) -> WorkflowTemplate {
+        let metadata = ObjectMeta {
+            name: Some(self.name.clone()),
+            generate_name: None,
+            ..self.metadata.clone()
+        };
+        WorkflowTemplate::new(metadata, self.spec.clone())
+    }
+
+    /// An Argo `CronWorkflow` running the pipeline on a cron `schedule` (e.g. `0 3 * * *`).
+    pub fn cron_workflow(&self, schedule: &str) -> CronWorkflow {
+        let metadata = ObjectMeta {
+            name: Some(self.name.clone()),
+            generate_name: None,
+            ..self.metadata.clone()
+        };
+        CronWorkflow::new(
+            metadata,
+            CronWorkflowSpec {
+                schedules: vec![schedule.into()],
+                concurrency_policy: Some("Forbid".into()),
+                workflow_spec: self.spec.clone(),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// The `Workflow` as YAML: deterministic (byte-identical for the same pipeline), with a
+    /// header comment, checked against the size budget.
+    pub fn to_yaml(&self) -> Result<String, CompileError> {
+        self.render(&self.workflow())
+    }
+
+    /// Any of the three kinds as YAML, with the same header and size checks.
+    pub fn render<T: serde::Serialize>(&self, doc: &T) -> Result<String, CompileError> {
+        let body = argo::to_yaml(doc)?;
+        let report = argo::check_size(&body, &self.spec).into_result()?;
+        if let Some(warning) = report.warning() {
+            tracing::warn!("{warning}");
+        }
+        Ok(format!(
+            "# Generated by pipeline-dsl from the `{}` pipeline. Do not edit: change the Rust source and rebuild.\n{body}",
+            self.name
+        ))
+    }
+}

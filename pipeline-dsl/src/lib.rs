@@ -1,0 +1,116 @@
+//! # pipeline-dsl
+//!
+//! Typed ML pipelines compiled to Argo Workflows. Write steps as annotated Rust functions, wire
+//! them into a pipeline that the Rust compiler type-checks, compile it to an Argo `Workflow`, and
+//! run the same pipeline on one machine with the local runner.
+//!
+//! ```
+//! use pipeline_dsl::prelude::*;
+//!
+//! #[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
+//! pub struct Passenger { pub age: Option<f64>, pub survived: u8 }
+//!
+//! #[derive(Outputs)]
+//! pub struct SplitOutputs {
+//!     /// Rows to train on.
+//!     pub train: Dataset<Passenger>,
+//!     /// Rows held out.
+//!     pub validation: Dataset<Passenger>,
+//! }
+//!
+//! /// Splits passengers into train and validation sets.
+//! ///
+//! /// # Parameters
+//! /// - `every`: every n-th row goes to validation.
+//! #[component(retries = 2, cpu = "500m", memory = "512Mi")]
+//! pub fn split(passengers: Input<Dataset<Passenger>>, every: usize) -> Result<SplitOutputs> {
+//!     let (mut train, mut validation) = (Vec::new(), Vec::new());
+//!     for (i, row) in passengers.iter().enumerate() {
+//!         if i % every.max(1) == 0 { validation.push(row.clone()) } else { train.push(row.clone()) }
+//!     }
+//!     Ok(SplitOutputs { train: train.into(), validation: validation.into() })
+//! }
+//!
+//! // The function stays callable as-is:
+//! let rows = Dataset::new(vec![Passenger { age: None, survived: 1 }; 4]);
+//! let out = split(Input::new(rows), 2).unwrap();
+//! assert_eq!(out.validation.len(), 2);
+//! ```
+//!
+//! Everything a pipeline author needs comes from [`prelude`].
+
+extern crate self as pipeline_dsl;
+
+pub mod argo;
+pub mod artifact;
+pub mod compile;
+pub mod component;
+pub mod options;
+pub mod outputs;
+pub mod param;
+pub mod pipeline;
+pub mod runtime;
+
+pub use artifact::{Artifact, ArtifactError};
+pub use component::{Bindings, Component, ComponentSpec, OutputKind, OutputSpec, Registration};
+pub use options::{Retry, RetryPolicy, SecretEnv, TaskOptions};
+pub use outputs::{ArtifactRef, OutputPaths, OutputSlot, Outputs, Param, ParamRef};
+pub use param::{Parameter, Value};
+pub use pipeline::{Pipeline, TaskId};
+pub use runtime::{BoxError, Input, RunContext, RunError};
+
+/// Everything needed to write components and pipelines.
+pub mod prelude {
+    pub use crate::artifact::{
+        read_bytes, read_text, write_atomic, Artifact, ArtifactError, Collection, Dataset, Html,
+        Json, Markdown, Metrics, Model, Png,
+    };
+    pub use crate::options::{Retry, RetryPolicy};
+    pub use crate::outputs::{ArtifactRef, Param, ParamRef};
+    pub use crate::param::Value;
+    pub use crate::pipeline::{Condition, FanOut, Pipeline, Task};
+    pub use crate::runtime::{BoxError, Input};
+    pub use pipeline_macros::{component, Outputs};
+
+    /// The result type of component functions: any error converts into [`BoxError`].
+    pub type Result<T, E = BoxError> = std::result::Result<T, E>;
+}
+
+/// Support for the generated code; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
+
+    use crate::artifact::Artifact;
+    use crate::component::{InputSpec, ParamSpec};
+    use crate::param::Parameter;
+
+    /// Spec of an artifact input called `name`.
+    pub fn input_spec<A: Artifact>(name: &str) -> InputSpec {
+        InputSpec {
+            name: name.into(),
+            kind: A::KIND.into(),
+            type_name: std::any::type_name::<A>().into(),
+            is_dir: A::IS_DIR,
+        }
+    }
+
+    /// Spec of a parameter called `name`.
+    pub fn param_spec<T: Parameter>(name: &str, doc: &str) -> ParamSpec {
+        let schema = crate::param::schema_of::<T>();
+        let description = if doc.is_empty() {
+            schema
+                .get("description")
+                .and_then(|d| d.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            doc.to_owned()
+        };
+        ParamSpec {
+            name: name.into(),
+            description,
+            schema,
+        }
+    }
+}

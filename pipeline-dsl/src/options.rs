@@ -1,0 +1,204 @@
+//! Per-component and per-task execution options: image, resources, retries, timeout, scheduling,
+//! environment, secrets and caching.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Execution options of a component (from `#[component(...)]`) or of one task (from the
+/// [`Task`](crate::pipeline::Task) builder methods, which override the component's).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TaskOptions {
+    /// Container image; the pipeline's image when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// CPU/memory/GPU requests and limits.
+    pub resources: Resources,
+    /// Retries after the first attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Retry>,
+    /// Timeout of one attempt, a Go duration such as `10m`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    /// Plain environment variables.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+    /// Environment variables read from Kubernetes Secrets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secret_env: Vec<SecretEnv>,
+    /// Node selector labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<Toleration>,
+    /// Memoize successful results in Argo for this long (a Go duration such as `720h`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<String>,
+}
+
+/// CPU, memory and GPU requests and limits, as Kubernetes quantities (`500m`, `512Mi`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Resources {
+    /// CPU request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// Memory request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// CPU limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_limit: Option<String>,
+    /// Memory limit (defaults to the request when only the request is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
+    /// `nvidia.com/gpu` count (request = limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<u32>,
+}
+
+/// Retry policy of a task.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Retry {
+    /// Retries after the first attempt.
+    pub limit: u32,
+    /// Which failures are retried.
+    pub policy: RetryPolicy,
+    /// Wait before retry `n`: `backoff * factor^(n-1)`, a Go duration such as `10s`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backoff: Option<String>,
+    /// Backoff multiplier (an integer, as Argo requires).
+    pub factor: u32,
+    /// Give up retrying this long after the first attempt started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<String>,
+}
+
+impl Retry {
+    /// `limit` retries of failed attempts, without backoff.
+    pub fn new(limit: u32) -> Self {
+        Retry {
+            limit,
+            policy: RetryPolicy::OnFailure,
+            backoff: None,
+            factor: 2,
+            max_duration: None,
+        }
+    }
+    /// Waits `duration` before the first retry, doubling each time.
+    pub fn backoff(mut self, duration: &str) -> Self {
+        self.backoff = Some(duration.into());
+        self
+    }
+    /// Sets the backoff multiplier.
+    pub fn factor(mut self, factor: u32) -> Self {
+        self.factor = factor;
+        self
+    }
+    /// Sets which failures are retried.
+    pub fn policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+    /// Stops retrying after this long.
+    pub fn max_duration(mut self, duration: &str) -> Self {
+        self.max_duration = Some(duration.into());
+        self
+    }
+}
+
+/// Argo's `retryPolicy`.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum RetryPolicy {
+    /// Retry any failure or error.
+    Always,
+    /// Retry when the step exits non-zero (the default).
+    OnFailure,
+    /// Retry on Argo/Kubernetes errors (pod deleted, ...).
+    OnError,
+    /// Retry on transient errors only.
+    OnTransientError,
+}
+
+impl RetryPolicy {
+    /// The name Argo uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetryPolicy::Always => "Always",
+            RetryPolicy::OnFailure => "OnFailure",
+            RetryPolicy::OnError => "OnError",
+            RetryPolicy::OnTransientError => "OnTransientError",
+        }
+    }
+}
+
+/// An environment variable taken from a key of a Kubernetes Secret; the manifest only names the
+/// Secret, it never holds the value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SecretEnv {
+    /// Variable name.
+    pub name: String,
+    /// Secret name.
+    pub secret: String,
+    /// Key in the Secret.
+    pub key: String,
+}
+
+/// A Kubernetes toleration.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Toleration {
+    /// Taint key.
+    pub key: String,
+    /// `Equal` or `Exists`.
+    pub operator: String,
+    /// Taint value (for `Equal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+}
+
+impl TaskOptions {
+    /// These options with every field set in `over` replacing ours.
+    pub fn overridden_by(&self, over: &TaskOptions) -> TaskOptions {
+        let r = &over.resources;
+        let mine = &self.resources;
+        TaskOptions {
+            image: over.image.clone().or_else(|| self.image.clone()),
+            resources: Resources {
+                cpu: r.cpu.clone().or_else(|| mine.cpu.clone()),
+                memory: r.memory.clone().or_else(|| mine.memory.clone()),
+                cpu_limit: r.cpu_limit.clone().or_else(|| mine.cpu_limit.clone()),
+                memory_limit: r.memory_limit.clone().or_else(|| mine.memory_limit.clone()),
+                gpu: r.gpu.or(mine.gpu),
+            },
+            retry: over.retry.clone().or_else(|| self.retry.clone()),
+            timeout: over.timeout.clone().or_else(|| self.timeout.clone()),
+            env: self
+                .env
+                .iter()
+                .chain(&over.env)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            secret_env: merge_by(&self.secret_env, &over.secret_env, |s| s.name.clone()),
+            node_selector: self
+                .node_selector
+                .iter()
+                .chain(&over.node_selector)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            tolerations: merge_by(&self.tolerations, &over.tolerations, |t| t.key.clone()),
+            cache: over.cache.clone().or_else(|| self.cache.clone()),
+        }
+    }
+}
+
+fn merge_by<T: Clone>(base: &[T], over: &[T], key: impl Fn(&T) -> String) -> Vec<T> {
+    let mut out: Vec<T> = base
+        .iter()
+        .filter(|b| !over.iter().any(|o| key(o) == key(b)))
+        .cloned()
+        .collect();
+    out.extend(over.iter().cloned());
+    out
+}

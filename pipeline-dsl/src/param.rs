@@ -1,0 +1,126 @@
+//! Typed parameters: values passed to a component on its command line.
+//!
+//! Any `serde` + [`schemars::JsonSchema`] type is a parameter. Its JSON Schema goes into the
+//! component spec (and the pipeline's parameter docs). On the command line and in the Argo
+//! manifest a parameter is text: strings travel raw, everything else as JSON.
+
+use schemars::JsonSchema;
+use serde::{de::DeserializeOwned, Serialize};
+use std::marker::PhantomData;
+
+/// A type usable as a component parameter. Implemented for every `Serialize + DeserializeOwned +
+/// JsonSchema` type; you never implement it by hand.
+pub trait Parameter: Serialize + DeserializeOwned + JsonSchema + 'static {}
+impl<T: Serialize + DeserializeOwned + JsonSchema + 'static> Parameter for T {}
+
+/// Why a parameter value could not be encoded or decoded.
+#[derive(Debug, thiserror::Error)]
+#[error("parameter `{name}`: {message}")]
+pub struct ParamError {
+    /// The parameter.
+    pub name: String,
+    /// What is wrong with its value.
+    pub message: String,
+}
+
+/// Encodes a value as parameter text: a JSON string becomes its raw text, anything else JSON.
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    Ok(encode_json(&serde_json::to_value(value)?))
+}
+
+/// Encodes a JSON value as parameter text (see [`encode`]).
+pub fn encode_json(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Decodes parameter text into `T`: JSON first, then the raw text as a JSON string.
+pub fn decode<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, ParamError> {
+    let json_err = match serde_json::from_str::<T>(text) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    serde_json::from_value::<T>(serde_json::Value::String(text.to_owned())).map_err(|_| {
+        ParamError {
+            name: name.to_owned(),
+            message: format!("cannot parse {text:?}: {json_err}"),
+        }
+    })
+}
+
+/// The JSON Schema of a parameter type, as JSON.
+pub fn schema_of<T: JsonSchema>() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(T)).unwrap_or(serde_json::Value::Null)
+}
+
+/// Where a parameter's value comes from when the pipeline runs. Internal, type-erased form of
+/// [`Value`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueSource {
+    /// A literal, fixed when the pipeline is compiled.
+    Literal(serde_json::Value),
+    /// A pipeline parameter (`{{workflow.parameters.NAME}}`).
+    Pipeline(String),
+    /// An output parameter of another task.
+    Output(crate::pipeline::OutputRef),
+    /// The current item of a fan-out (`{{item...}}`).
+    Item,
+    /// A workflow variable such as `workflow.name` or `workflow.status`.
+    Workflow(&'static str),
+}
+
+/// A typed parameter binding in a pipeline: a literal, a pipeline parameter, another task's
+/// output parameter, or the current fan-out item. Only a `Value<T>` fits a parameter of type `T`.
+///
+/// ```
+/// use pipeline_dsl::prelude::*;
+/// let fraction: Value<f64> = 0.2.into();
+/// let seed: Value<u64> = Value::literal(42);
+/// # let _ = (fraction, seed);
+/// ```
+#[derive(Debug, PartialEq)]
+pub struct Value<T> {
+    source: ValueSource,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Value<T> {
+    fn clone(&self) -> Self {
+        Value::from_source(self.source.clone())
+    }
+}
+
+impl<T> Value<T> {
+    pub(crate) fn from_source(source: ValueSource) -> Self {
+        Value {
+            source,
+            _type: PhantomData,
+        }
+    }
+    /// The untyped source of the value.
+    pub fn source(&self) -> &ValueSource {
+        &self.source
+    }
+}
+
+impl<T: Serialize> Value<T> {
+    /// A literal value, fixed when the pipeline is compiled.
+    pub fn literal(value: T) -> Self {
+        let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
+        Value::from_source(ValueSource::Literal(json))
+    }
+}
+
+impl<T: Parameter> From<T> for Value<T> {
+    fn from(value: T) -> Self {
+        Value::literal(value)
+    }
+}
+
+impl From<&str> for Value<String> {
+    fn from(value: &str) -> Self {
+        Value::literal(value.to_owned())
+    }
+}

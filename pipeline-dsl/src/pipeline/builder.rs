@@ -1,0 +1,206 @@
+use super::{FanOut, Graph, PipelineParam, Task, TaskId, TaskNode};
+use crate::component::Component;
+use crate::options::TaskOptions;
+use crate::outputs::Outputs;
+use crate::param::{Parameter, Value, ValueSource};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A pipeline under construction. Cheap to clone; tasks keep a handle on it so their builder
+/// methods (`when`, `retries`, ...) can be chained.
+#[derive(Clone)]
+pub struct Pipeline {
+    pub(crate) graph: Rc<RefCell<Graph>>,
+}
+
+impl Pipeline {
+    /// An empty pipeline called `name` (a DNS-1123 name: lowercase letters, digits, `-`).
+    pub fn new(name: &str) -> Self {
+        Pipeline {
+            graph: Rc::new(RefCell::new(Graph {
+                name: name.into(),
+                description: String::new(),
+                image: format!("{name}:latest"),
+                command: vec![name.into()],
+                params: Vec::new(),
+                tasks: Vec::new(),
+                artifact_repository: None,
+                service_account: None,
+                parallelism: None,
+                labels: Vec::new(),
+            })),
+        }
+    }
+
+    /// The pipeline's name.
+    pub fn name(&self) -> String {
+        self.graph.borrow().name.clone()
+    }
+
+    /// Sets the description (an annotation on the compiled workflow).
+    pub fn description(self, text: &str) -> Self {
+        self.graph.borrow_mut().description = text.into();
+        self
+    }
+
+    /// Sets the container image every task runs in (unless a component sets its own).
+    pub fn image(self, image: &str) -> Self {
+        self.graph.borrow_mut().image = image.into();
+        self
+    }
+
+    /// Sets the components binary's command inside the image (default: the pipeline name).
+    pub fn command(self, command: &[&str]) -> Self {
+        self.graph.borrow_mut().command = command.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// Uses the artifact repository configured in `config_map` under `key`.
+    pub fn artifact_repository(self, config_map: &str, key: &str) -> Self {
+        self.graph.borrow_mut().artifact_repository = Some((config_map.into(), key.into()));
+        self
+    }
+
+    /// Runs the pods with this Kubernetes service account.
+    pub fn service_account(self, name: &str) -> Self {
+        self.graph.borrow_mut().service_account = Some(name.into());
+        self
+    }
+
+    /// Runs at most `n` pods at once.
+    pub fn parallelism(self, n: u32) -> Self {
+        self.graph.borrow_mut().parallelism = Some(n);
+        self
+    }
+
+    /// Adds a label to the compiled workflow.
+    pub fn label(self, key: &str, value: &str) -> Self {
+        self.graph
+            .borrow_mut()
+            .labels
+            .push((key.into(), value.into()));
+        self
+    }
+
+    /// Declares a pipeline parameter with a default; users override it at submit time.
+    pub fn param<T: Parameter>(&self, name: &str, default: T) -> Value<T> {
+        self.param_described(name, default, "")
+    }
+
+    /// Declares a pipeline parameter with a default and a description.
+    pub fn param_described<T: Parameter>(
+        &self,
+        name: &str,
+        default: T,
+        description: &str,
+    ) -> Value<T> {
+        let schema = crate::param::schema_of::<T>();
+        let description = if description.is_empty() {
+            schema
+                .get("description")
+                .and_then(|d| d.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            description.to_owned()
+        };
+        self.graph.borrow_mut().params.push(PipelineParam {
+            name: name.into(),
+            default: serde_json::to_value(&default).unwrap_or(serde_json::Value::Null),
+            description,
+            schema,
+        });
+        Value::from_source(ValueSource::Pipeline(name.into()))
+    }
+
+    /// `{{workflow.name}}`: the name of the running workflow.
+    pub fn workflow_name(&self) -> Value<String> {
+        Value::from_source(ValueSource::Workflow("workflow.name"))
+    }
+
+    /// `{{workflow.status}}` (`Succeeded`, `Failed` or `Error`); only meaningful in the exit
+    /// handler.
+    pub fn workflow_status(&self) -> Value<String> {
+        Value::from_source(ValueSource::Workflow("workflow.status"))
+    }
+
+    /// `{{workflow.failures}}`: JSON list of failed steps; only available in the exit handler.
+    pub fn workflow_failures(&self) -> Value<String> {
+        Value::from_source(ValueSource::Workflow("workflow.failures"))
+    }
+
+    /// Adds a task running component `C`, wired as the struct says. Returns the task, whose
+    /// fields (through `Deref`) are typed handles on its outputs.
+    pub fn add<C: Component>(&self, component: C) -> Task<<C::Outputs as Outputs>::Handles> {
+        let id = self.push::<C>(component, None, false);
+        Task::new(self.clone(), id, <C::Outputs as Outputs>::handles(id))
+    }
+
+    /// Adds one task per item, run in parallel (`withItems`); `make` builds the task from the
+    /// item. Gather the items' artifacts with [`FanOut::gather`].
+    pub fn fan_out<I, C, F>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+        make: F,
+    ) -> FanOut<<C::Outputs as Outputs>::Handles>
+    where
+        I: Parameter,
+        C: Component,
+        F: FnOnce(Value<I>) -> C,
+    {
+        let items = items
+            .into_iter()
+            .map(|i| serde_json::to_value(&i).unwrap_or(serde_json::Value::Null))
+            .collect();
+        let component = make(Value::from_source(ValueSource::Item));
+        let id = self.push::<C>(component, Some(items), false);
+        FanOut::new(Task::new(
+            self.clone(),
+            id,
+            <C::Outputs as Outputs>::handles(id),
+        ))
+    }
+
+    /// Adds a task to the exit handler: it runs after the pipeline ends, whatever the outcome.
+    /// It cannot read other tasks' outputs; pass it [`Pipeline::workflow_status`] and friends.
+    pub fn on_exit<C: Component>(&self, component: C) -> Task<<C::Outputs as Outputs>::Handles> {
+        let id = self.push::<C>(component, None, true);
+        Task::new(self.clone(), id, <C::Outputs as Outputs>::handles(id))
+    }
+
+    fn push<C: Component>(
+        &self,
+        component: C,
+        items: Option<Vec<serde_json::Value>>,
+        on_exit: bool,
+    ) -> TaskId {
+        let spec = C::spec();
+        let bindings = component.bind();
+        let mut graph = self.graph.borrow_mut();
+        let name = unique_name(&graph, &spec.name);
+        let id = TaskId(graph.tasks.len());
+        graph.tasks.push(TaskNode {
+            name,
+            spec,
+            artifacts: bindings.artifacts,
+            params: bindings.params,
+            after: Vec::new(),
+            when: None,
+            options: TaskOptions::default(),
+            items,
+            on_exit,
+        });
+        id
+    }
+}
+
+fn unique_name(graph: &Graph, base: &str) -> String {
+    let taken = |n: &str| graph.tasks.iter().any(|t| t.name == n);
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|i| format!("{base}-{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_default()
+}

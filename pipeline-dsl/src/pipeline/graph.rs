@@ -1,0 +1,75 @@
+//! The pipeline graph the builder records and the compiler reads.
+
+use crate::component::ComponentSpec;
+use crate::options::TaskOptions;
+use crate::param::ValueSource;
+use crate::pipeline::Condition;
+
+/// Index of a task in its pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub(crate) usize);
+
+/// A named output of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OutputRef {
+    /// The producing task.
+    pub task: TaskId,
+    /// The output's name.
+    pub name: &'static str,
+}
+
+/// Where an artifact input comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArtifactSource {
+    /// An output of a task.
+    Output(OutputRef),
+    /// The outputs of every item of a fan-out task, gathered into a directory.
+    Gathered(OutputRef),
+}
+
+impl ArtifactSource {
+    /// The producing output.
+    pub fn output(&self) -> OutputRef {
+        match *self {
+            ArtifactSource::Output(o) | ArtifactSource::Gathered(o) => o,
+        }
+    }
+}
+
+/// A pipeline parameter with its default.
+#[derive(Debug, Clone)]
+pub(crate) struct PipelineParam {
+    pub name: String,
+    pub default: serde_json::Value,
+    pub description: String,
+    pub schema: serde_json::Value,
+}
+
+/// One task as recorded by the builder.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskNode {
+    pub name: String,
+    pub spec: ComponentSpec,
+    pub artifacts: Vec<(&'static str, ArtifactSource)>,
+    pub params: Vec<(&'static str, ValueSource)>,
+    pub after: Vec<TaskId>,
+    pub when: Option<Condition>,
+    pub options: TaskOptions,
+    pub items: Option<Vec<serde_json::Value>>,
+    pub on_exit: bool,
+}
+
+/// Pipeline-wide settings and the recorded tasks.
+#[derive(Debug, Clone)]
+pub(crate) struct Graph {
+    pub name: String,
+    pub description: String,
+    pub image: String,
+    pub command: Vec<String>,
+    pub params: Vec<PipelineParam>,
+    pub tasks: Vec<TaskNode>,
+    pub artifact_repository: Option<(String, String)>,
+    pub service_account: Option<String>,
+    pub parallelism: Option<u32>,
+    pub labels: Vec<(String, String)>,
+}

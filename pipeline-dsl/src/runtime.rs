@@ -1,0 +1,233 @@
+//! Running one component in this process: the container entrypoint on Argo and what the local
+//! runner spawns (`<bin> component <name> --param k=v --input name=PATH --output name=PATH`).
+
+use crate::artifact::{Artifact, ArtifactError};
+use crate::component::{find, ComponentSpec, OutputKind};
+use crate::outputs::OutputPaths;
+use crate::param::{decode, ParamError};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The error type component functions return: anything that converts into it, so `?` works on
+/// any error (including `anyhow::Error`) and `Err("message".into())` reads well.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An artifact input of a component function: the value read from the upstream artifact.
+/// Dereferences to the artifact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input<A>(pub A);
+
+impl<A> Input<A> {
+    /// Wraps a value, e.g. to call a component function directly in a test.
+    pub fn new(value: A) -> Self {
+        Input(value)
+    }
+    /// The artifact, by value.
+    pub fn into_inner(self) -> A {
+        self.0
+    }
+}
+
+impl<A> std::ops::Deref for Input<A> {
+    type Target = A;
+    fn deref(&self) -> &A {
+        &self.0
+    }
+}
+
+/// Why a component run failed. Printed as one line on stderr by the components binary.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// No component of that name is linked into this binary.
+    #[error("no component named `{0}` (see `list`)")]
+    UnknownComponent(String),
+    /// The command line does not match the component's spec.
+    #[error("component `{component}`: {message}")]
+    Usage {
+        /// The component.
+        component: String,
+        /// What is missing or unexpected.
+        message: String,
+    },
+    /// A parameter value does not parse as its type.
+    #[error("component `{component}`: {source}")]
+    Param {
+        /// The component.
+        component: String,
+        /// The bad parameter.
+        source: ParamError,
+    },
+    /// An input could not be read or an output could not be written.
+    #[error("component `{component}`: {source}")]
+    Artifact {
+        /// The component.
+        component: String,
+        /// The artifact problem.
+        source: ArtifactError,
+    },
+    /// The component function returned an error.
+    #[error("component `{component}` failed: {message}")]
+    Failed {
+        /// The component.
+        component: String,
+        /// The error and its causes, joined with `: `.
+        message: String,
+    },
+    /// The component function panicked.
+    #[error("component `{component}` panicked: {message}")]
+    Panicked {
+        /// The component.
+        component: String,
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// The parsed command line of one component run.
+#[derive(Debug, Clone, Default)]
+pub struct RunContext {
+    /// The component's name.
+    pub component: String,
+    /// `--param name=value`.
+    pub params: BTreeMap<String, String>,
+    /// `--input name=PATH`.
+    pub inputs: BTreeMap<String, PathBuf>,
+    /// `--output name=PATH`.
+    pub outputs: OutputPaths,
+}
+
+impl RunContext {
+    /// The parameter `name`, decoded as `T`.
+    pub fn param<T: DeserializeOwned>(&self, name: &str) -> Result<T, RunError> {
+        let text = self
+            .params
+            .get(name)
+            .ok_or_else(|| self.usage(format!("missing --param {name}=VALUE")))?;
+        decode(name, text).map_err(|source| RunError::Param {
+            component: self.component.clone(),
+            source,
+        })
+    }
+
+    /// The artifact input `name`, read as `A`.
+    pub fn input<A: Artifact>(&self, name: &str) -> Result<Input<A>, RunError> {
+        let path = self
+            .inputs
+            .get(name)
+            .ok_or_else(|| self.usage(format!("missing --input {name}=PATH")))?;
+        A::read(path).map(Input).map_err(|e| self.artifact_error(e))
+    }
+
+    /// Writes the component's outputs to their `--output` paths.
+    pub fn write_outputs<O: crate::outputs::Outputs>(&self, outputs: &O) -> Result<(), RunError> {
+        outputs
+            .write(&self.outputs)
+            .map_err(|e| self.artifact_error(e))
+    }
+
+    /// Wraps the error a component function returned.
+    pub fn failed(&self, error: BoxError) -> RunError {
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        RunError::Failed {
+            component: self.component.clone(),
+            message,
+        }
+    }
+
+    fn usage(&self, message: String) -> RunError {
+        RunError::Usage {
+            component: self.component.clone(),
+            message,
+        }
+    }
+
+    fn artifact_error(&self, source: ArtifactError) -> RunError {
+        RunError::Artifact {
+            component: self.component.clone(),
+            source,
+        }
+    }
+
+    /// Checks the command line against the spec: every parameter, input and output present,
+    /// nothing unknown.
+    pub fn check(&self, spec: &ComponentSpec) -> Result<(), RunError> {
+        let mut problems = Vec::new();
+        let expect =
+            |kind: &str, given: Vec<&String>, wanted: Vec<&String>, problems: &mut Vec<String>| {
+                for w in &wanted {
+                    if !given.contains(w) {
+                        problems.push(format!("missing --{kind} {w}=..."));
+                    }
+                }
+                for g in given {
+                    if !wanted.contains(&g) {
+                        problems.push(format!("unknown --{kind} {g}"));
+                    }
+                }
+            };
+        expect(
+            "param",
+            self.params.keys().collect(),
+            spec.parameters.iter().map(|p| &p.name).collect(),
+            &mut problems,
+        );
+        expect(
+            "input",
+            self.inputs.keys().collect(),
+            spec.inputs.iter().map(|p| &p.name).collect(),
+            &mut problems,
+        );
+        let outputs: Vec<&String> = spec
+            .outputs
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.kind,
+                    OutputKind::Artifact { .. } | OutputKind::Parameter { .. }
+                )
+            })
+            .map(|o| &o.name)
+            .collect();
+        expect(
+            "output",
+            self.outputs.0.keys().collect(),
+            outputs,
+            &mut problems,
+        );
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.usage(problems.join("; ")))
+        }
+    }
+}
+
+/// Runs the registered component `ctx.component`: checks the command line against its spec,
+/// runs it, and turns a panic into [`RunError::Panicked`].
+pub fn run_component(ctx: &RunContext) -> Result<(), RunError> {
+    let registration =
+        find(&ctx.component).ok_or_else(|| RunError::UnknownComponent(ctx.component.clone()))?;
+    ctx.check(&(registration.spec)())?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| (registration.run)(ctx));
+    std::panic::set_hook(previous);
+    result.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(RunError::Panicked {
+            component: ctx.component.clone(),
+            message,
+        })
+    })
+}

@@ -1,0 +1,39 @@
+//! Procedural macros for [`pipeline-dsl`](https://docs.rs/pipeline-dsl): `#[component]` and
+//! `#[derive(Outputs)]`. This crate only parses and generates code; every type and all runtime
+//! logic live in `pipeline-dsl`, which re-exports these macros from its prelude. Use them
+//! through `pipeline_dsl::prelude::*`, not directly.
+
+mod attrs;
+mod component;
+mod docs;
+mod outputs;
+
+use proc_macro::TokenStream;
+
+/// Turns a function into a pipeline component.
+///
+/// The function stays callable as it is. Next to it the macro generates a task struct named
+/// after the function in PascalCase (`fn train_fold` -> `TrainFold`) with one typed field per
+/// argument (`Input<A>` arguments become `ArtifactRef<A>`, parameters become `Value<T>`), an
+/// implementation of `pipeline_dsl::Component`, and a registration so the components binary can
+/// run it by name.
+///
+/// Options: `name = "..."`, `image = "..."`, `cpu`, `memory`, `cpu_limit`, `memory_limit`
+/// (Kubernetes quantities), `gpu = N`, `retries = N`, `backoff = "10s"`,
+/// `retry_policy = "OnError"`, `timeout = "10m"`, `cache = "720h"`, `version = "..."`,
+/// `env(NAME = "value", ...)`, `secret_env(NAME = "secret/key", ...)`.
+#[proc_macro_attribute]
+pub fn component(attr: TokenStream, item: TokenStream) -> TokenStream {
+    component::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `pipeline_dsl::Outputs` for a struct whose fields are artifacts or `Param<T>`s, and
+/// generates `<Name>Handles`, the typed handles a pipeline gets for them.
+#[proc_macro_derive(Outputs)]
+pub fn derive_outputs(item: TokenStream) -> TokenStream {
+    outputs::expand(item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
