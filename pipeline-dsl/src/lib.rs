@@ -43,14 +43,18 @@ extern crate self as pipeline_dsl;
 
 pub mod argo;
 pub mod artifact;
+pub mod cli;
+mod cli_run;
 pub mod compile;
 pub mod component;
 pub mod options;
 pub mod outputs;
 pub mod param;
 pub mod pipeline;
+pub mod runner;
 pub mod runtime;
 
+pub use cli_run::RunArgs;
 pub use artifact::{Artifact, ArtifactError};
 pub use component::{Bindings, Component, ComponentSpec, OutputKind, OutputSpec, Registration};
 pub use options::{Retry, RetryPolicy, SecretEnv, TaskOptions};

@@ -22,6 +22,14 @@ use std::path::{Path, PathBuf};
 ///     pub accuracy: Param<f64>,
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a component outputs type",
+    label = "expected `()` or a `#[derive(Outputs)]` struct",
+    note = "a component returns `Result<O>` where `O` is `()` (no outputs) or a struct with \
+            `#[derive(Outputs)]` whose named fields are artifacts or `Param<T>`",
+    note = "to return a single value, name it: `#[derive(Outputs)] pub struct Scored {{ pub score: Param<f64> }}` \
+            and return `Result<Scored>`"
+)]
 pub trait Outputs: Sized {
     /// The typed handles a pipeline gets for these outputs (one field per output).
     type Handles: Copy;
@@ -61,6 +69,14 @@ impl OutputPaths {
 }
 
 /// One field of an [`Outputs`] struct: an artifact or a [`Param`]. Implemented by the library.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an output: an output field is an artifact or a `Param<T>`",
+    label = "not an artifact or `Param<T>`",
+    note = "artifacts are `Dataset<R>`, `Json<T>`, `Model<T>`, `Metrics`, `Png`, `Html`, `Markdown`, \
+            `Collection<A>`, or your own type that implements `pipeline_dsl::Artifact`",
+    note = "a small value that `when` conditions or other tasks' parameters read is an output \
+            parameter: write `Param<{Self}>`"
+)]
 pub trait OutputSlot {
     /// The handle type the pipeline builder hands out for this output.
     type Handle: Copy;

@@ -10,6 +10,14 @@ use std::marker::PhantomData;
 
 /// A type usable as a component parameter. Implemented for every `Serialize + DeserializeOwned +
 /// JsonSchema` type; you never implement it by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a component parameter: it is not serde + JsonSchema",
+    label = "not a parameter type",
+    note = "a parameter type derives `serde::Serialize`, `serde::Deserialize` and `schemars::JsonSchema`: \
+            add `#[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]` to `{Self}` \
+            (numbers, `bool`, `String`, `Vec<T>`, `Option<T>` and maps of them already qualify)",
+    note = "a file-like value (a table, a model, a plot) is an artifact instead: take it as `Input<A>`"
+)]
 pub trait Parameter: Serialize + DeserializeOwned + JsonSchema + 'static {}
 impl<T: Serialize + DeserializeOwned + JsonSchema + 'static> Parameter for T {}
 
@@ -123,4 +131,76 @@ impl From<&str> for Value<String> {
     fn from(value: &str) -> Self {
         Value::literal(value.to_owned())
     }
+}
+
+/// Checks `value` against the parts of a JSON Schema that parameters use: `type`, `enum`,
+/// `minimum`/`maximum`, object `properties`/`required`/`additionalProperties: false` and array
+/// `items`. Returns what is wrong, naming the field.
+pub fn check_schema(value: &serde_json::Value, schema: &serde_json::Value) -> Result<(), String> {
+    check_at("", value, schema)
+}
+
+fn check_at(at: &str, value: &serde_json::Value, schema: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value as J;
+    let here = if at.is_empty() { "the value".to_owned() } else { format!("`{at}`") };
+    if let Some(types) = schema.get("type") {
+        let allowed: Vec<&str> = match types {
+            J::String(t) => vec![t.as_str()],
+            J::Array(ts) => ts.iter().filter_map(J::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = allowed.iter().any(|t| match *t {
+            "null" => value.is_null(),
+            "boolean" => value.is_boolean(),
+            "integer" => value.as_i64().is_some() || value.as_u64().is_some(),
+            "number" => value.is_number(),
+            "string" => value.is_string(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            _ => true,
+        });
+        if !allowed.is_empty() && !ok {
+            return Err(format!("{here} is {value}, expected {}", allowed.join(" or ")));
+        }
+    }
+    if let Some(J::Array(options)) = schema.get("enum") {
+        if !options.contains(value) {
+            let names: Vec<String> = options.iter().map(encode_json).collect();
+            return Err(format!("{here} is {value}, expected one of {}", names.join(", ")));
+        }
+    }
+    if let Some(n) = value.as_f64() {
+        if schema.get("minimum").and_then(J::as_f64).is_some_and(|min| n < min) {
+            return Err(format!("{here} is {n}, below the minimum {}", schema["minimum"]));
+        }
+        if schema.get("maximum").and_then(J::as_f64).is_some_and(|max| n > max) {
+            return Err(format!("{here} is {n}, above the maximum {}", schema["maximum"]));
+        }
+    }
+    if let J::Object(fields) = value {
+        let props = schema.get("properties").and_then(J::as_object);
+        for required in schema.get("required").and_then(J::as_array).into_iter().flatten() {
+            if let Some(name) = required.as_str() {
+                if !fields.contains_key(name) {
+                    return Err(format!("{here} lacks the required field `{name}`"));
+                }
+            }
+        }
+        for (name, field) in fields {
+            let path = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+            match props.and_then(|p| p.get(name)) {
+                Some(sub) => check_at(&path, field, sub)?,
+                None if schema.get("additionalProperties") == Some(&J::Bool(false)) => {
+                    return Err(format!("unknown field `{path}`"))
+                }
+                None => {}
+            }
+        }
+    }
+    if let (J::Array(items), Some(item_schema)) = (value, schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            check_at(&format!("{at}[{i}]"), item, item_schema)?;
+        }
+    }
+    Ok(())
 }

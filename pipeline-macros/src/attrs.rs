@@ -28,6 +28,24 @@ const STRING_OPTIONS: [&str; 7] = [
     "timeout",
     "cache",
 ];
+/// Every option, as written in the error message.
+const ALL_OPTIONS: [&str; 15] = [
+    "name",
+    "version",
+    "image",
+    "cpu",
+    "memory",
+    "cpu_limit",
+    "memory_limit",
+    "gpu",
+    "retries",
+    "backoff",
+    "retry_policy",
+    "timeout",
+    "cache",
+    "env(..)",
+    "secret_env(..)",
+];
 const POLICIES: [&str; 4] = ["Always", "OnFailure", "OnError", "OnTransientError"];
 
 impl Options {
@@ -72,10 +90,13 @@ impl Options {
             other => match STRING_OPTIONS.iter().find(|o| **o == other) {
                 Some(option) => self.strings.push((option, meta.value()?.parse()?)),
                 None => {
+                    let hint = suggest(other)
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
                     return Err(meta.error(format!(
-                        "unknown component option `{other}`; expected one of: name, version, image, cpu, memory, \
-                         cpu_limit, memory_limit, gpu, retries, backoff, retry_policy, timeout, cache, env(..), secret_env(..)"
-                    )))
+                        "unknown component option `{other}`; {hint}the options are: {}",
+                        ALL_OPTIONS.join(", ")
+                    )));
                 }
             },
         }
@@ -130,4 +151,35 @@ impl Options {
             o
         })
     }
+}
+
+/// The option closest to a misspelt `key` (at most two edits away), for "did you mean".
+fn suggest(key: &str) -> Option<&'static str> {
+    ALL_OPTIONS
+        .iter()
+        .map(|o| o.trim_end_matches("(..)"))
+        .map(|o| (edit_distance(key, o), o))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(current)
+            };
+            prev = current;
+        }
+    }
+    row[b.len()]
 }

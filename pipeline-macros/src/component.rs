@@ -3,7 +3,7 @@
 
 use crate::attrs::Options;
 use crate::docs;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, Pat, PathArguments, ReturnType, Type};
@@ -33,7 +33,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
 
     let lines = docs::doc_lines(&function.attrs);
     let args = parse_args(&mut function, &lines)?;
-    let outputs = output_type(&function.sig.output)?;
+    let outputs = output_type(&function.sig)?;
 
     let fn_ident = &function.sig.ident;
     let fn_name = fn_ident.to_string();
@@ -93,28 +93,47 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         }
         Arg::Artifact { .. } => None,
     });
+    // The arguments are read into locals that cannot shadow the function itself (a component
+    // `fn seed(seed: u64)` must still call `seed`), with errors pointing at the argument's type.
+    let local = |ident: &syn::Ident| format_ident!("__component_arg_{}", ident);
     let reads = args.iter().map(|arg| match arg {
         Arg::Artifact { ident, ty, .. } => {
             let name = ident.to_string();
-            quote!(let #ident = ctx.input::<#ty>(#name)?;)
+            let local = local(ident);
+            quote_spanned!(ty.span()=> let #local = ctx.input::<#ty>(#name)?;)
         }
         Arg::Param { ident, ty, .. } => {
             let name = ident.to_string();
-            quote!(let #ident = ctx.param::<#ty>(#name)?;)
+            let local = local(ident);
+            quote_spanned!(ty.span()=> let #local = ctx.param::<#ty>(#name)?;)
         }
     });
     let call_args = args.iter().map(|arg| match arg {
-        Arg::Artifact { ident, .. } | Arg::Param { ident, .. } => ident,
+        Arg::Artifact { ident, .. } | Arg::Param { ident, .. } => local(ident),
     });
+    let write_outputs = quote_spanned!(outputs.span()=> ctx.write_outputs::<#outputs>(&outputs));
     let struct_doc = format!(
         "Pipeline task running the [`{fn_name}`] component (`{component_name}`); add it with `Pipeline::add`.\n\n{description}"
     );
+    // Points at the `name = "..."` literal (or the function name), so a clash shows both places.
+    let marker_span = options
+        .name
+        .as_ref()
+        .map(|lit| lit.span())
+        .unwrap_or_else(|| fn_ident.span());
     let marker = format_ident!(
         "__DUPLICATE_COMPONENT_NAME_{}",
-        component_name.replace('-', "_")
+        component_name.replace('-', "_"),
+        span = marker_span
     );
     let marker_doc =
         format!("Two components in one module may not share the name `{component_name}`.");
+    let marker_item = quote_spanned! {marker_span=>
+        #[doc = #marker_doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        struct #marker;
+    };
 
     Ok(quote! {
         #function
@@ -124,10 +143,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             #(#fields)*
         }
 
-        #[doc = #marker_doc]
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        struct #marker;
+        #marker_item
 
         impl ::pipeline_dsl::Component for #struct_ident {
             type Outputs = #outputs;
@@ -155,7 +171,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                 #(#reads)*
                 let outputs = #fn_ident(#(#call_args),*)
                     .map_err(|e| ctx.failed(::core::convert::Into::into(e)))?;
-                ctx.write_outputs(&outputs)
+                #write_outputs
             }
         }
 
@@ -264,12 +280,20 @@ fn check_param_type(ty: &Type) -> syn::Result<()> {
 }
 
 /// `Result<X>` / `Result<X, E>` -> `X`.
-fn output_type(ret: &ReturnType) -> syn::Result<Type> {
+fn output_type(sig: &syn::Signature) -> syn::Result<Type> {
     const HELP: &str = "a component must return `Result<Outputs>`: a `#[derive(Outputs)]` struct \
                         (or `()`) wrapped in `Result`, e.g. `-> Result<SplitOutputs>`";
-    let ty = match ret {
+    let ty = match &sig.output {
         ReturnType::Type(_, ty) => ty,
-        ReturnType::Default => return Err(syn::Error::new(Span::call_site(), HELP)),
+        ReturnType::Default => {
+            // Point at the signature (`fn name(..)`), where the return type is missing.
+            return Err(syn::Error::new_spanned(
+                sig,
+                "a component must return `Result<Outputs>`, e.g. `-> Result<()>` when it has no \
+                 outputs or `-> Result<SplitOutputs>` with a `#[derive(Outputs)]` struct; failures \
+                 are reported through the `Err` value",
+            ));
+        }
     };
     let Type::Path(path) = &**ty else {
         return Err(syn::Error::new(ty.span(), HELP));

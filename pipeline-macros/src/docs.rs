@@ -19,14 +19,25 @@ pub fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
         .collect()
 }
 
-/// The doc text before the first `#` heading, joined into one paragraph per blank line.
+/// The doc text before the first `#` heading: lines joined with spaces, paragraphs kept.
 pub fn description(lines: &[String]) -> String {
     let body: Vec<&str> = lines
         .iter()
         .map(String::as_str)
         .take_while(|l| !l.starts_with('#'))
         .collect();
-    body.join("\n").trim().to_owned()
+    let mut text = String::new();
+    for line in body {
+        if line.is_empty() {
+            text.push_str("\n\n");
+        } else {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push(' ');
+            }
+            text.push_str(line);
+        }
+    }
+    text.trim().to_owned()
 }
 
 /// The doc of argument `name` from a `# Parameters` or `# Arguments` list:

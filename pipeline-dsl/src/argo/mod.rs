@@ -1,6 +1,7 @@
 //! Argo Workflows object model, deterministic YAML emitter and a port of Argo's validation rules.
 pub mod emit;
 pub mod model;
+pub mod validate;
 mod yaml_writer;
 
 pub use emit::{
@@ -8,8 +9,10 @@ pub use emit::{
     TemplateSize,
 };
 pub use model::*;
+pub use validate::{
+    validate_cron_workflow, validate_spec, validate_workflow, validate_workflow_template,
+    ErrorKind, ValidationError, ValidationErrors,
+};
 
 #[cfg(test)]
 mod testdata;
-pub mod validate;
-pub use validate::{validate_workflow, ValidationErrors};

@@ -43,6 +43,15 @@ use std::path::{Path, PathBuf};
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an artifact type",
+    label = "expected an artifact type",
+    note = "artifacts are `Dataset<R>`, `Json<T>`, `Model<T>`, `Metrics`, `Png`, `Html`, `Markdown`, \
+            `Collection<A>`, or your own type that implements `pipeline_dsl::Artifact`",
+    note = "a small value (a number, a string, a list) is a parameter, not an artifact: as a component \
+            argument write `name: T` without `Input<..>`; as an output field write `Param<T>`; \
+            or wrap it in an artifact, e.g. `Json<{Self}>`"
+)]
 pub trait Artifact: Sized + 'static {
     /// Short kind shown in component specs and run reports, e.g. `Dataset`.
     const KIND: &'static str;

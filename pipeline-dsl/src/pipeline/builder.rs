@@ -113,6 +113,11 @@ impl Pipeline {
         Value::from_source(ValueSource::Pipeline(name.into()))
     }
 
+    /// The JSON Schema of every pipeline parameter, by name.
+    pub fn parameter_schemas(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        self.graph.borrow().params.iter().map(|p| (p.name.clone(), p.schema.clone())).collect()
+    }
+
     /// `{{workflow.name}}`: the name of the running workflow.
     pub fn workflow_name(&self) -> Value<String> {
         Value::from_source(ValueSource::Workflow("workflow.name"))

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::lenient;
 use super::{Arguments, PodSecurityContext, StringMap, Template, WorkflowMetadata};
 
-/// Spec of a [`Workflow`] / [`WorkflowTemplate`] (the subset we emit). Templates come last.
+/// Spec of a [`Workflow`](super::Workflow) / [`WorkflowTemplate`](super::WorkflowTemplate) (the subset we emit). Templates come last.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct WorkflowSpec {

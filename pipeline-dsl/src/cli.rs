@@ -1,0 +1,179 @@
+//! The command-line kit every pipeline binary shares: `component` (the container entrypoint),
+//! `compile`, `list` and `describe`. Embed [`PipelineCommand`] in your own clap CLI with
+//! `#[command(flatten)]` and hand it to [`PipelineCommand::execute`].
+//!
+//! ```no_run
+//! use clap::Parser;
+//! use pipeline_dsl::cli::PipelineCommand;
+//!
+//! #[derive(Parser)]
+//! struct Cli {
+//!     #[command(subcommand)]
+//!     command: PipelineCommand,
+//! }
+//!
+//! # fn pipeline() -> pipeline_dsl::Pipeline { pipeline_dsl::Pipeline::new("demo") }
+//! fn main() -> std::process::ExitCode {
+//!     Cli::parse().command.execute(pipeline)
+//! }
+//! ```
+
+use crate::component::{registered, ComponentSpec};
+use crate::pipeline::Pipeline;
+use crate::runtime::{run_component, RunContext};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The subcommands pipeline-dsl provides.
+#[derive(Debug, clap::Subcommand)]
+pub enum PipelineCommand {
+    /// Run one component (what each Argo container and each local runner step executes).
+    Component(ComponentArgs),
+    /// Print or write the compiled Argo manifest.
+    Compile(CompileArgs),
+    /// List the components linked into this binary.
+    List,
+    /// Show a component's spec: inputs, outputs, options and parameter JSON Schemas.
+    Describe {
+        /// Component name (see `list`).
+        name: String,
+    },
+    /// Run the pipeline on this machine: every step as a process of this binary.
+    Run(crate::cli_run::RunArgs),
+}
+
+/// `component <name> --param k=v --input name=PATH --output name=PATH`.
+#[derive(Debug, clap::Args)]
+pub struct ComponentArgs {
+    /// Component name.
+    pub name: String,
+    /// A parameter value, `NAME=VALUE` (strings raw, anything else JSON).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = key_value)]
+    pub params: Vec<(String, String)>,
+    /// An input artifact, `NAME=PATH`.
+    #[arg(long = "input", value_name = "NAME=PATH", value_parser = key_value)]
+    pub inputs: Vec<(String, String)>,
+    /// Where to write an output (artifact or output parameter), `NAME=PATH`.
+    #[arg(long = "output", value_name = "NAME=PATH", value_parser = key_value)]
+    pub outputs: Vec<(String, String)>,
+}
+
+/// Which Argo kind `compile` emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// A `Workflow` (`argo submit`).
+    Workflow,
+    /// A `WorkflowTemplate` (`argo template create`, then submit by name).
+    Template,
+    /// A `CronWorkflow` (needs `--schedule`).
+    Cron,
+}
+
+/// `compile [--kind K] [--schedule CRON] [-o FILE]`.
+#[derive(Debug, clap::Args)]
+pub struct CompileArgs {
+    /// Which Argo object to emit.
+    #[arg(long, value_enum, default_value_t = Kind::Workflow)]
+    pub kind: Kind,
+    /// Cron schedule for `--kind cron`, e.g. `0 3 * * *`.
+    #[arg(long, required_if_eq("kind", "cron"))]
+    pub schedule: Option<String>,
+    /// Write to this file (only when the content changes) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub(crate) fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+impl ComponentArgs {
+    /// The run context these arguments describe.
+    pub fn context(&self) -> RunContext {
+        let map = |pairs: &[(String, String)]| -> BTreeMap<String, PathBuf> {
+            pairs.iter().map(|(k, v)| (k.clone(), PathBuf::from(v))).collect()
+        };
+        RunContext {
+            component: self.name.clone(),
+            params: self.params.iter().cloned().collect(),
+            inputs: map(&self.inputs),
+            outputs: crate::outputs::OutputPaths(map(&self.outputs)),
+        }
+    }
+}
+
+impl PipelineCommand {
+    /// Runs the command; `pipeline` builds the pipeline (only called by `compile`). Errors are
+    /// printed as one line on stderr and turn into a non-zero exit code.
+    pub fn execute(self, pipeline: impl FnOnce() -> Pipeline) -> ExitCode {
+        match self.try_execute(pipeline) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn try_execute(self, pipeline: impl FnOnce() -> Pipeline) -> Result<(), String> {
+        match self {
+            PipelineCommand::Component(args) => run_component(&args.context()).map_err(|e| e.to_string()),
+            PipelineCommand::Compile(args) => {
+                let yaml = render(&pipeline(), args.kind, args.schedule.as_deref())?;
+                match args.output {
+                    Some(path) => write_if_changed(&path, &yaml)
+                        .map(|_| ())
+                        .map_err(|e| format!("{}: {e}", path.display())),
+                    None => {
+                        print!("{yaml}");
+                        Ok(())
+                    }
+                }
+            }
+            PipelineCommand::List => {
+                for r in registered() {
+                    let spec = (r.spec)();
+                    let summary = spec.description.lines().next().unwrap_or_default().to_owned();
+                    println!("{:<24} {summary}", spec.name);
+                }
+                Ok(())
+            }
+            PipelineCommand::Run(args) => args.execute(&pipeline()).map(|_| ()),
+            PipelineCommand::Describe { name } => {
+                let spec: ComponentSpec = registered()
+                    .into_iter()
+                    .map(|r| (r.spec)())
+                    .find(|s| s.name == name)
+                    .ok_or_else(|| format!("no component named `{name}` (see `list`)"))?;
+                let json = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
+                println!("{json}");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Compiles `pipeline` to YAML of the given kind.
+pub fn render(pipeline: &Pipeline, kind: Kind, schedule: Option<&str>) -> Result<String, String> {
+    let compiled = pipeline.compile().map_err(|e| e.to_string())?;
+    let rendered = match kind {
+        Kind::Workflow => compiled.to_yaml(),
+        Kind::Template => compiled.render(&compiled.workflow_template()),
+        Kind::Cron => compiled.render(&compiled.cron_workflow(schedule.unwrap_or("0 0 * * *"))),
+    };
+    rendered.map_err(|e| e.to_string())
+}
+
+/// Writes `content` to `path` only when it differs from what is there (so builds stay
+/// incremental and timestamps stable). Returns whether the file changed.
+pub fn write_if_changed(path: &std::path::Path, content: &str) -> std::io::Result<bool> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
+        return Ok(false);
+    }
+    crate::artifact::write_atomic(path, content.as_bytes()).map_err(std::io::Error::other)?;
+    Ok(true)
+}

@@ -1,0 +1,289 @@
+//! Spawning one attempt of a step (log capture, timeout) and the retry loop around attempts.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::duration;
+use crate::argo::RetryStrategy;
+
+/// Why an attempt did not succeed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AttemptError {
+    /// `true` for a runner error (Argo's `Error`: could not spawn, outputs missing), `false`
+    /// for a step failure (non-zero exit, timeout).
+    pub errored: bool,
+    /// What happened, e.g. `exit status 1`.
+    pub message: String,
+    /// Last non-empty line the process wrote on stderr.
+    pub last_line: Option<String>,
+}
+
+impl AttemptError {
+    /// A runner error.
+    pub(crate) fn error(message: impl Into<String>) -> Self {
+        AttemptError {
+            errored: true,
+            message: message.into(),
+            last_line: None,
+        }
+    }
+}
+
+/// One process to run.
+pub(crate) struct Spawn<'a> {
+    /// Program.
+    pub program: &'a Path,
+    /// Arguments.
+    pub args: &'a [String],
+    /// Extra environment (on top of the inherited one).
+    pub env: &'a [(String, String)],
+    /// Working directory.
+    pub cwd: &'a Path,
+    /// Log file receiving stdout and stderr.
+    pub log: &'a Path,
+    /// Kill the process after this long.
+    pub timeout: Option<Duration>,
+}
+
+/// Runs the process to completion (or timeout), capturing its output into the log.
+pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
+    let io = |what: &str, e: std::io::Error| AttemptError::error(format!("{what}: {e}"));
+    let mut log = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(spawn.log)
+        .map_err(|e| io(&format!("cannot open log {}", spawn.log.display()), e))?;
+    let _ = writeln!(log, "$ {} {}", spawn.program.display(), spawn.args.join(" "));
+    let stdout = log.try_clone().map_err(|e| io("cannot share the log", e))?;
+    let mut child = Command::new(spawn.program)
+        .args(spawn.args)
+        .envs(spawn.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(spawn.cwd)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| io(&format!("cannot start {}", spawn.program.display()), e))?;
+    let (tx, rx) = mpsc::channel();
+    if let Some(stderr) = child.stderr.take() {
+        std::thread::spawn(move || {
+            let _ = tx.send(copy_stderr(stderr, log));
+        });
+    }
+    let started = Instant::now();
+    let mut poll = Duration::from_millis(2);
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) => {}
+            Err(e) => break Err(io("cannot wait for the step", e)),
+        }
+        if spawn.timeout.is_some_and(|t| started.elapsed() >= t) {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().map_err(|e| io("cannot wait for the step", e));
+        }
+        std::thread::sleep(poll);
+        poll = (poll * 2).min(Duration::from_millis(25));
+    };
+    // The reader ends when every writer of the pipe is gone; a stray grandchild may keep it open.
+    let last_line = rx.recv_timeout(Duration::from_secs(2)).ok().flatten();
+    let status = status?;
+    let message = if timed_out {
+        let limit = spawn.timeout.unwrap_or_default();
+        format!("timed out after {}", duration::human(limit))
+    } else if status.success() {
+        return Ok(());
+    } else {
+        match status.code() {
+            Some(code) => format!("exit status {code}"),
+            None => format!("killed by a signal ({status})"),
+        }
+    };
+    Err(AttemptError {
+        errored: false,
+        message,
+        last_line,
+    })
+}
+
+fn copy_stderr(stderr: impl std::io::Read, mut log: File) -> Option<String> {
+    let mut last = None;
+    let mut reader = BufReader::new(stderr);
+    let mut line = Vec::new();
+    while let Ok(n) = reader.read_until(b'\n', &mut line) {
+        if n == 0 {
+            break;
+        }
+        let _ = log.write_all(&line);
+        let text = String::from_utf8_lossy(&line).trim().to_owned();
+        if !text.is_empty() {
+            last = Some(text.chars().take(500).collect());
+        }
+        line.clear();
+    }
+    last
+}
+
+/// Retry settings of a template, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RetryPlan {
+    /// Retries after the first attempt.
+    pub limit: u32,
+    /// Retry step failures (non-zero exit, timeout).
+    pub on_failure: bool,
+    /// Retry runner errors.
+    pub on_error: bool,
+    /// Base backoff.
+    pub backoff: Duration,
+    /// Backoff multiplier.
+    pub factor: u32,
+    /// Upper bound of one wait.
+    pub cap: Option<Duration>,
+    /// No retry starts later than this after the first attempt.
+    pub max_duration: Option<Duration>,
+}
+
+impl RetryPlan {
+    /// No retries.
+    pub(crate) fn none() -> Self {
+        RetryPlan {
+            limit: 0,
+            on_failure: false,
+            on_error: false,
+            backoff: Duration::ZERO,
+            factor: 1,
+            cap: None,
+            max_duration: None,
+        }
+    }
+
+    /// From a template's `retryStrategy` whose `{{...}}` are already substituted.
+    pub(crate) fn from_strategy(rs: Option<&RetryStrategy>) -> Result<Self, String> {
+        let Some(rs) = rs else {
+            return Ok(Self::none());
+        };
+        let int = |field: &str, v: &Option<String>| -> Result<Option<u32>, String> {
+            v.as_ref()
+                .map(|t| {
+                    t.trim()
+                        .parse::<u32>()
+                        .map_err(|_| format!("retryStrategy.{field} `{t}` is not a count"))
+                })
+                .transpose()
+        };
+        let dur = |field: &str, v: &Option<String>| -> Result<Option<Duration>, String> {
+            v.as_ref()
+                .map(|t| duration::parse(t).map_err(|e| format!("retryStrategy.{field}: {e}")))
+                .transpose()
+        };
+        // Argo: an empty retryStrategy retries forever; bound it instead of hanging.
+        let limit = int("limit", &rs.limit)?.unwrap_or(u32::MAX).min(1000);
+        let (on_failure, on_error) = match rs.retry_policy.as_deref() {
+            None | Some("OnFailure") => (true, false),
+            Some("Always") => (true, true),
+            Some("OnError" | "OnTransientError") => (false, true),
+            Some(other) => return Err(format!("unknown retryPolicy `{other}`")),
+        };
+        let backoff = rs.backoff.clone().unwrap_or_default();
+        Ok(RetryPlan {
+            limit,
+            on_failure,
+            on_error,
+            backoff: dur("backoff.duration", &backoff.duration)?.unwrap_or_default(),
+            factor: int("backoff.factor", &backoff.factor)?.unwrap_or(1).max(1),
+            cap: dur("backoff.cap", &backoff.cap)?,
+            max_duration: dur("backoff.maxDuration", &backoff.max_duration)?,
+        })
+    }
+
+    /// The wait before retry `n` (1-based), or `None` when no retry may start anymore.
+    fn wait_before(&self, n: u32, elapsed: Duration) -> Option<Duration> {
+        let factor = f64::from(self.factor).powi(n.saturating_sub(1).min(60) as i32);
+        let mut wait = Duration::from_secs_f64((self.backoff.as_secs_f64() * factor).min(1e9));
+        if let Some(cap) = self.cap {
+            wait = wait.min(cap);
+        }
+        match self.max_duration {
+            Some(max) if elapsed >= max => None,
+            Some(max) => Some(wait.min(max - elapsed)),
+            None => Some(wait),
+        }
+    }
+}
+
+/// Runs `attempt(1)`, `attempt(2)`, ... until one succeeds or the plan stops retrying. Returns
+/// the last result and the number of attempts.
+pub(crate) fn with_retries<T>(
+    plan: &RetryPlan,
+    mut attempt: impl FnMut(u32) -> Result<T, AttemptError>,
+) -> (Result<T, AttemptError>, u32) {
+    let started = Instant::now();
+    let mut n = 1;
+    loop {
+        let result = attempt(n);
+        let retry = match &result {
+            Ok(_) => false,
+            Err(e) => n <= plan.limit && if e.errored { plan.on_error } else { plan.on_failure },
+        };
+        let wait = retry.then(|| plan.wait_before(n, started.elapsed())).flatten();
+        match wait {
+            Some(wait) => std::thread::sleep(wait),
+            None => return (result, n),
+        }
+        n += 1;
+    }
+}
+
+/// `<dir>/<label>-attempt<N>.log`.
+pub(crate) fn log_path(dir: &Path, label: &str, attempt: u32) -> PathBuf {
+    dir.join(format!("{label}-attempt{attempt}.log"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::argo::Backoff;
+
+    #[test]
+    fn plans_retries_and_backoff() {
+        let rs = RetryStrategy {
+            limit: Some("3".into()),
+            retry_policy: Some("Always".into()),
+            backoff: Some(Backoff {
+                duration: Some("100ms".into()),
+                factor: Some("2".into()),
+                cap: Some("300ms".into()),
+                max_duration: Some("1m".into()),
+            }),
+            ..Default::default()
+        };
+        let plan = RetryPlan::from_strategy(Some(&rs)).unwrap();
+        let ms = |n| plan.wait_before(n, Duration::ZERO).unwrap().as_millis();
+        assert_eq!((ms(1), ms(2), ms(3)), (100, 200, 300));
+        assert_eq!(plan.wait_before(1, Duration::from_secs(61)), None);
+        let mut calls = 0;
+        let quick = RetryPlan { backoff: Duration::ZERO, ..plan };
+        let (result, attempts) = with_retries(&quick, |n| {
+            calls += 1;
+            if n < 3 {
+                Err(AttemptError::error("no"))
+            } else {
+                Ok(n)
+            }
+        });
+        assert_eq!((result, attempts, calls), (Ok(3), 3, 3));
+        let on_error_only = RetryPlan { on_failure: false, ..quick };
+        let (_, attempts) = with_retries(&on_error_only, |_| -> Result<(), _> {
+            Err(AttemptError { errored: false, message: "exit status 1".into(), last_line: None })
+        });
+        assert_eq!(attempts, 1, "OnError does not retry a failure");
+        let bad = RetryStrategy { retry_policy: Some("Sometimes".into()), ..Default::default() };
+        assert!(RetryPlan::from_strategy(Some(&bad)).is_err());
+    }
+}

@@ -1,0 +1,207 @@
+//! `report.html`: one self-contained page (no external scripts, styles or fonts) with the graph,
+//! every step's status, parameters, metrics, plots and log.
+
+use std::fmt::Write;
+
+use base64::Engine;
+
+use super::duration::human;
+use super::report::tail;
+use super::store::Store;
+use super::summary::{ArtifactKind, ArtifactRecord, RunSummary, StepRecord, StepStatus};
+use super::svg;
+
+const LOG_TAIL: u64 = 64 * 1024;
+const MAX_JSON: u64 = 1024 * 1024;
+const MAX_PNG: u64 = 8 * 1024 * 1024;
+
+/// Escapes text for HTML content and attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The colour of a status.
+pub(crate) fn status_color(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Succeeded => "#2e7d32",
+        StepStatus::Cached => "#1565c0",
+        StepStatus::Failed => "#c62828",
+        StepStatus::Skipped => "#8d6e63",
+        StepStatus::Omitted => "#757575",
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\
+.badge{color:#fff;border-radius:4px;padding:2px 8px;font-size:.8em}pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:30em}\
+details{margin:.4em 0;border:1px solid #ddd;border-radius:4px;padding:.3em .6em}summary{cursor:pointer}\
+code{font-size:.9em}img{max-width:100%;border:1px solid #ddd}.graph{overflow:auto}";
+
+/// The whole page.
+pub(crate) fn page(s: &RunSummary, store: &Store) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name}</title><style>{STYLE}</style></head><body>\
+         <h1>{name} {badge}</h1><p>uid <code>{uid}</code> · {dur} · run dir <code>{dir}</code></p>",
+        name = escape(&s.workflow),
+        badge = badge(s.status.as_str(), s.succeeded()),
+        uid = escape(&s.uid),
+        dur = human(s.duration),
+        dir = escape(&s.run_dir.display().to_string()),
+    );
+    if !s.parameters.is_empty() {
+        h.push_str("<h2>Parameters</h2>");
+        h.push_str(&kv_table(s.parameters.iter()));
+    }
+    h.push_str("<h2>Graph</h2><div class=\"graph\">");
+    h.push_str(&svg::graph(s, false));
+    h.push_str("</div>");
+    let exit = svg::graph(s, true);
+    if !exit.is_empty() {
+        let _ = write!(h, "<h3>Exit handler (saw <code>{}</code>)</h3><div class=\"graph\">{exit}</div>", s.main_status.as_str());
+    }
+    h.push_str("<h2>Steps</h2><table><tr><th>task</th><th>item</th><th>status</th><th>attempts</th><th>duration</th></tr>");
+    for step in &s.steps {
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#{anchor}\">{task}</a></td><td>{item}</td><td style=\"color:{color}\">{status}</td><td>{att}</td><td>{dur}</td></tr>",
+            anchor = anchor(step),
+            task = escape(&step.task),
+            item = escape(step.item.as_deref().unwrap_or("")),
+            color = status_color(step.status),
+            status = step.status.as_str(),
+            att = step.attempts,
+            dur = human(step.duration),
+        );
+    }
+    h.push_str("</table><h2>Details</h2>");
+    for step in &s.steps {
+        h.push_str(&details(step, store));
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+fn badge(text: &str, ok: bool) -> String {
+    let color = if ok { "#2e7d32" } else { "#c62828" };
+    format!("<span class=\"badge\" style=\"background:{color}\">{}</span>", escape(text))
+}
+
+fn anchor(step: &StepRecord) -> String {
+    let raw = format!("step-{}-{}", step.task, step.item.as_deref().unwrap_or(""));
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+fn kv_table<'a>(rows: impl Iterator<Item = (&'a String, &'a String)>) -> String {
+    let mut t = String::from("<table>");
+    for (k, v) in rows {
+        let _ = write!(t, "<tr><th>{}</th><td><code>{}</code></td></tr>", escape(k), escape(v));
+    }
+    t.push_str("</table>");
+    t
+}
+
+fn details(step: &StepRecord, store: &Store) -> String {
+    let mut d = format!(
+        "<details id=\"{}\"{}><summary><b>{}</b>{} — <span style=\"color:{}\">{}</span>, {} attempt(s), {}</summary>",
+        anchor(step),
+        if step.status == StepStatus::Failed { " open" } else { "" },
+        escape(&step.task),
+        step.item.as_ref().map(|i| format!("[{}]", escape(i))).unwrap_or_default(),
+        status_color(step.status),
+        step.status.as_str(),
+        step.attempts,
+        human(step.duration),
+    );
+    let _ = write!(d, "<p>template <code>{}</code></p>", escape(&step.template));
+    if let Some(message) = &step.message {
+        let _ = write!(d, "<p><b>{}</b></p>", escape(message));
+    }
+    if !step.parameters.is_empty() {
+        d.push_str("<h4>Output parameters</h4>");
+        d.push_str(&kv_table(step.parameters.iter()));
+    }
+    if !step.artifacts.is_empty() {
+        d.push_str("<h4>Output artifacts</h4><table><tr><th>name</th><th>kind</th><th>size</th><th>digest</th><th>key</th></tr>");
+        for a in &step.artifacts {
+            let _ = write!(
+                d,
+                "<tr><td>{}</td><td>{:?}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                escape(&a.name),
+                a.kind,
+                a.size,
+                escape(&a.digest),
+                escape(a.key.as_deref().unwrap_or(""))
+            );
+        }
+        d.push_str("</table>");
+        for a in &step.artifacts {
+            d.push_str(&artifact_view(a, store));
+        }
+    }
+    if let Some((text, cut)) = step.log.as_deref().and_then(|p| tail(p, LOG_TAIL)) {
+        let _ = write!(
+            d,
+            "<details><summary>log <code>{}</code>{}</summary><pre>{}</pre></details>",
+            escape(&step.log.as_deref().map(|p| p.display().to_string()).unwrap_or_default()),
+            if cut { " (last 64 KiB)" } else { "" },
+            escape(&text)
+        );
+    }
+    d.push_str("</details>");
+    d
+}
+
+/// Metrics (KFP `{"metrics": [...]}` JSON) as a table, PNG files as embedded images.
+fn artifact_view(a: &ArtifactRecord, store: &Store) -> String {
+    if a.kind != ArtifactKind::File {
+        return String::new();
+    }
+    let path = store.blob(&a.digest);
+    if a.size <= MAX_PNG {
+        if let Ok(bytes) = std::fs::read(&path).map(|b| b.starts_with(b"\x89PNG\r\n\x1a\n").then_some(b)) {
+            if let Some(bytes) = bytes {
+                let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+                return format!(
+                    "<h4>Plot: {}</h4><img alt=\"{}\" src=\"data:image/png;base64,{data}\">",
+                    escape(&a.name),
+                    escape(&a.name)
+                );
+            }
+        }
+    }
+    if a.size > MAX_JSON {
+        return String::new();
+    }
+    let Ok(json) = std::fs::read(&path).map(|b| serde_json::from_slice::<serde_json::Value>(&b)) else {
+        return String::new();
+    };
+    let Some(metrics) = json.ok().and_then(|v| v.get("metrics").and_then(|m| m.as_array()).cloned()) else {
+        return String::new();
+    };
+    let mut t = format!("<h4>Metrics: {}</h4><table><tr><th>name</th><th>value</th></tr>", escape(&a.name));
+    for m in metrics {
+        let name = m.get("name").and_then(|v| v.as_str()).unwrap_or("?");
+        let value = m.get("numberValue").and_then(|v| v.as_f64());
+        let shown = match (value, m.get("format").and_then(|f| f.as_str())) {
+            (Some(v), Some("PERCENTAGE")) => format!("{:.2}%", v * 100.0),
+            (Some(v), _) => format!("{v:.4}"),
+            (None, _) => "?".into(),
+        };
+        let _ = write!(t, "<tr><td>{}</td><td>{}</td></tr>", escape(name), escape(&shown));
+    }
+    t.push_str("</table>");
+    t
+}

@@ -1,0 +1,214 @@
+//! The local runner: executes a compiled Argo [`Workflow`] on this machine, no cluster needed.
+//!
+//! It runs exactly what the manifest says: the `spec.entrypoint` DAG, then the `spec.onExit`
+//! DAG whatever happened, each task as a process of the components binary
+//! ([`RunOptions::binary`], `<bin> component <name> --param ... --input ... --output ...`) with
+//! its `/scratch` paths remapped into a per-attempt work directory. It resolves `{{...}}`,
+//! evaluates `depends` and `when`, fans out `withItems`/`withParam`/`withSequence`, applies
+//! `retryStrategy` and `timeout`, and runs independent steps in parallel.
+//!
+//! Layout under [`RunOptions::artifacts`]:
+//! - `sha256/<hex>`: content-addressed blobs. A file artifact is one blob; a directory artifact
+//!   is one blob per file plus a JSON manifest blob (path, digest and size of each file), whose
+//!   digest is the directory's.
+//! - `cache/<key>.json`: one entry per successful step. The key is the SHA-256 of the template
+//!   (with its name), the resolved input parameters, the input artifact digests, the substituted
+//!   args/env and the digest of the components binary. A rerun reuses an entry only if every
+//!   blob it names still exists, so deleting a blob reruns the step that made it.
+//! - `runs/<workflow name>/`: `logs/<task>[-<item>]-attempt<N>.log`, `work/`, `run.json` and
+//!   a self-contained `report.html`.
+//!
+//! ```no_run
+//! use pipeline_dsl::runner::{run, RunOptions};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let yaml = std::fs::read_to_string("pipeline.yaml")?;
+//! let workflow = pipeline_dsl::argo::from_yaml(&yaml)?;
+//! let summary = run(&workflow, &RunOptions::default())?;
+//! print!("{}", summary.table());
+//! if !summary.succeeded() {
+//!     std::process::exit(1);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Differences from Argo: a DAG keeps scheduling independent branches after a failure unless it
+//! sets `failFast: true`; `{{=expr}}` tags, `=~`, nested DAG templates, script/resource
+//! templates and http artifacts are not supported (the run stops with an error naming them);
+//! Secret and ConfigMap environment variables are not set (a notice in the log names them).
+
+mod cache;
+mod context;
+mod dag;
+mod depends;
+mod duration;
+mod exec;
+mod html;
+mod items;
+mod prepare;
+mod progress;
+mod report;
+mod step;
+mod store;
+mod subst;
+mod summary;
+mod svg;
+mod when;
+mod workdir;
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use summary::{
+    ArtifactKind, ArtifactRecord, RunSummary, StepRecord, StepStatus, TaskRecord, WorkflowStatus,
+};
+
+use crate::argo::Workflow;
+use context::Ctx;
+use progress::Progress;
+
+/// How to run a workflow locally.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    /// Root of the artifact store, the step cache and the run directories (default `./artifacts`).
+    pub artifacts: PathBuf,
+    /// Maximum number of steps running at once (0 = the number of CPUs). `spec.parallelism`
+    /// and a DAG template's `parallelism` lower it further.
+    pub parallelism: usize,
+    /// Do not reuse cached results (results are still cached for later runs).
+    pub no_cache: bool,
+    /// Values overriding `spec.arguments.parameters`; an unknown name is an error.
+    pub params: BTreeMap<String, String>,
+    /// The components binary to spawn for each step (usually `std::env::current_exe()`).
+    pub binary: PathBuf,
+    /// Workflow name to use instead of `<generateName><random>`.
+    pub run_name: Option<String>,
+    /// Show progress bars (otherwise progress goes to `tracing`).
+    pub progress: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            artifacts: PathBuf::from("artifacts"),
+            parallelism: 0,
+            no_cache: false,
+            params: BTreeMap::new(),
+            binary: std::env::current_exe().unwrap_or_default(),
+            run_name: None,
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// Why a run could not start or could not record its results. A step failing is not an error:
+/// [`run`] returns the summary with [`WorkflowStatus::Failed`].
+#[derive(Debug, thiserror::Error)]
+pub enum RunnerError {
+    /// An override names a parameter the workflow does not declare.
+    #[error("unknown workflow parameter `{name}` (the workflow declares: {})", known.join(", "))]
+    UnknownParameter {
+        /// The unknown name.
+        name: String,
+        /// The declared parameters.
+        known: Vec<String>,
+    },
+    /// A workflow parameter has no value or a value outside its `enum`.
+    #[error("workflow parameter `{name}` {message}")]
+    InvalidParameter {
+        /// The parameter.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The workflow cannot be run as written (missing template, bad `depends`, a cycle, ...).
+    #[error("cannot run the workflow: {0}")]
+    InvalidWorkflow(String),
+    /// The components binary cannot be read.
+    #[error("components binary {}: {source}", path.display())]
+    Binary {
+        /// The binary.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A file or directory of the run could not be created or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Runs `workflow` locally: the entrypoint DAG, then the exit handler. Returns the summary
+/// (also written to `<run dir>/run.json` and `report.html`), whose status is
+/// [`WorkflowStatus::Failed`] when a step failed.
+pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, RunnerError> {
+    let started = Instant::now();
+    let ctx = Ctx::new(workflow, options)?;
+    let plans = (|| {
+        let entry = workflow
+            .spec
+            .entrypoint
+            .as_deref()
+            .ok_or_else(|| RunnerError::InvalidWorkflow("spec.entrypoint is not set".into()))?;
+        let exit = match workflow.spec.on_exit.as_deref() {
+            Some(name) => Some(ctx.plan(name, "onExit")?),
+            None => None,
+        };
+        Ok((ctx.plan(entry, "entrypoint")?, exit))
+    })();
+    let (main_plan, exit_plan) = match plans {
+        Ok(plans) => plans,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&ctx.run_dir);
+            return Err(e);
+        }
+    };
+    let total = main_plan.tasks.len() + exit_plan.as_ref().map_or(0, |p| p.tasks.len());
+    let mut progress = Progress::new(options.progress, &ctx.name, total);
+    let scope = ctx.workflow_scope();
+    let main = dag::run_dag(&ctx, &main_plan, &scope, false, &mut progress);
+    let main_status = if main.failed { WorkflowStatus::Failed } else { WorkflowStatus::Succeeded };
+    let mut tasks = main.tasks;
+    let mut steps = main.steps;
+    let mut failed = main.failed;
+    if let Some(plan) = &exit_plan {
+        let mut exit_scope = scope.clone();
+        exit_scope.set("workflow.status", main_status.as_str());
+        let failures = if main.failures.is_empty() {
+            "null".to_owned()
+        } else {
+            let list = serde_json::Value::Array(main.failures).to_string();
+            serde_json::Value::String(list).to_string()
+        };
+        exit_scope.set("workflow.failures", failures);
+        let exit = dag::run_dag(&ctx, plan, &exit_scope, true, &mut progress);
+        failed |= exit.failed;
+        tasks.extend(exit.tasks);
+        steps.extend(exit.steps);
+    }
+    let status = if failed { WorkflowStatus::Failed } else { WorkflowStatus::Succeeded };
+    let duration = started.elapsed();
+    progress.finish(status, duration);
+    let summary = RunSummary {
+        workflow: ctx.name.clone(),
+        uid: ctx.uid.clone(),
+        status,
+        main_status,
+        parameters: ctx.parameters.clone(),
+        tasks,
+        steps,
+        duration,
+        report: ctx.run_dir.join("report.html"),
+        run_dir: ctx.run_dir.clone(),
+    };
+    report::write(&summary, &ctx.store).map_err(|source| RunnerError::Io {
+        path: summary.run_dir.clone(),
+        source,
+    })?;
+    Ok(summary)
+}

@@ -1,0 +1,167 @@
+//! Task-level resolution, done by the scheduler when a task's dependencies are met: `when`,
+//! argument parameters and where each argument artifact comes from.
+
+use std::collections::BTreeMap;
+
+use super::context::Ctx;
+use super::items::Item;
+use super::store::Stored;
+use super::subst::{artifact_ref, substitute, Scope};
+use super::when;
+use crate::argo::{Artifact, DagTask, Template};
+
+/// Where an input artifact comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Source {
+    /// One stored artifact.
+    Stored(Stored),
+    /// Every artifact under a repository key prefix, by relative name.
+    Gathered(Vec<(String, Stored)>),
+    /// Inline content.
+    Raw(String),
+}
+
+/// One execution, ready for a worker.
+#[derive(Debug, Clone)]
+pub(crate) struct Unit<'w> {
+    /// The template it calls.
+    pub template: &'w Template,
+    /// The fan-out item, if any.
+    pub item: Option<Item>,
+    /// `task` or `task-<item key>`: names logs and work dirs.
+    pub label: String,
+    /// Argument parameter values.
+    pub params: BTreeMap<String, String>,
+    /// Argument artifacts.
+    pub artifacts: BTreeMap<String, Source>,
+    /// `{{workflow.*}}` as the template sees it.
+    pub workflow: Scope,
+    /// Cache lookups and writes allowed (not for the exit handler).
+    pub cache: bool,
+}
+
+/// What resolution decided.
+pub(crate) enum Prepared<'w> {
+    /// Run it.
+    Run(Box<Unit<'w>>),
+    /// `when` is false (the message says so).
+    Skipped(String),
+    /// Resolution failed: the task errors with this message.
+    Error(String),
+}
+
+/// Output artifacts of finished tasks, by (task, output).
+pub(crate) type ArtifactIndex = BTreeMap<(String, String), Stored>;
+
+/// Resolves one execution of `task`. `scope` holds workflow and upstream task variables.
+pub(crate) fn prepare<'w>(
+    ctx: &Ctx<'w>,
+    task: &'w DagTask,
+    item: Option<Item>,
+    scope: &Scope,
+    workflow: &Scope,
+    outputs: &ArtifactIndex,
+    cache: bool,
+) -> Prepared<'w> {
+    let Some(template) = ctx.templates.get(task.template.as_str()).copied() else {
+        return Prepared::Error(format!("unknown template `{}`", task.template));
+    };
+    let mut scope = scope.clone();
+    if let Some(item) = &item {
+        scope.set_item(&item.value);
+    }
+    if let Some(expr) = &task.when {
+        match substitute(expr, &scope).and_then(|text| when::evaluate(&text).map(|b| (b, text))) {
+            Ok((true, _)) => {}
+            Ok((false, text)) => return Prepared::Skipped(format!("when `{text}` is false")),
+            Err(e) => return Prepared::Error(e),
+        }
+    }
+    let mut params = BTreeMap::new();
+    let mut artifacts = BTreeMap::new();
+    if let Some(args) = &task.arguments {
+        for p in &args.parameters {
+            let text = p.value.as_deref().or(p.default.as_deref()).unwrap_or_default();
+            match substitute(text, &scope) {
+                Ok(v) => params.insert(p.name.clone(), v),
+                Err(e) => return Prepared::Error(format!("parameter `{}`: {e}", p.name)),
+            };
+        }
+        for a in &args.artifacts {
+            match source(ctx, a, &scope, outputs) {
+                Ok(Some(s)) => artifacts.insert(a.name.clone(), s),
+                Ok(None) => None,
+                Err(e) => return Prepared::Error(format!("artifact `{}`: {e}", a.name)),
+            };
+        }
+    }
+    let label = match &item {
+        Some(item) => format!("{}-{}", task.name, item.key),
+        None => task.name.clone(),
+    };
+    Prepared::Run(Box::new(Unit {
+        template,
+        item,
+        label,
+        params,
+        artifacts,
+        workflow: workflow.clone(),
+        cache,
+    }))
+}
+
+/// The source of an artifact argument or input; `None` for a missing optional one.
+pub(crate) fn source(
+    ctx: &Ctx,
+    a: &Artifact,
+    scope: &Scope,
+    outputs: &ArtifactIndex,
+) -> Result<Option<Source>, String> {
+    let optional = a.optional == Some(true);
+    if let Some(from) = &a.from {
+        let (task, name) = artifact_ref(from)
+            .ok_or_else(|| format!("`from: {from}` is not `{{{{tasks.T.outputs.artifacts.A}}}}`"))?;
+        return match outputs.get(&(task.to_owned(), name.to_owned())) {
+            Some(stored) => Ok(Some(Source::Stored(stored.clone()))),
+            None if optional => Ok(None),
+            None => Err(format!("task `{task}` has no output artifact `{name}` (did it run?)")),
+        };
+    }
+    if let Some(key) = a.s3.as_ref().and_then(|s| s.key.as_ref()) {
+        let key = substitute(key, scope)?;
+        let gathered = gather(ctx, &key);
+        return match gathered {
+            Some(source) => Ok(Some(source)),
+            None if optional => Ok(None),
+            None => Err(format!("nothing was stored under key `{key}` in this run")),
+        };
+    }
+    if let Some(raw) = &a.raw {
+        return Ok(Some(Source::Raw(substitute(&raw.data, scope)?)));
+    }
+    if a.http.is_some() {
+        return Err("http artifacts are not supported by the local runner".into());
+    }
+    if optional {
+        return Ok(None);
+    }
+    Err("no source (from, s3.key or raw)".into())
+}
+
+/// The artifact stored under `key`, or every artifact under the prefix `key/`.
+fn gather(ctx: &Ctx, key: &str) -> Option<Source> {
+    let keys = ctx.keys.lock().unwrap_or_else(|e| e.into_inner());
+    if !key.ends_with('/') {
+        if let Some(stored) = keys.get(key) {
+            return Some(Source::Stored(stored.clone()));
+        }
+    }
+    let prefix = format!("{}/", key.trim_end_matches('/'));
+    let members: Vec<(String, Stored)> = keys
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .map(|(k, v)| (k[prefix.len()..].trim_end_matches('/').to_owned(), v.clone()))
+        .filter(|(name, _)| !name.is_empty())
+        .collect();
+    (!members.is_empty()).then_some(Source::Gathered(members))
+}

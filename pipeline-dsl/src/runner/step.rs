@@ -1,0 +1,295 @@
+//! One execution of a container template: template-level substitution, the cache, attempts
+//! with retries and timeout, and output collection.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use super::cache::{self, Entry};
+use super::context::Ctx;
+use super::exec::{self, AttemptError, RetryPlan, Spawn};
+use super::prepare::{source, ArtifactIndex, Source, Unit};
+use super::store::hex;
+use super::subst::{substitute, Scope};
+use super::summary::StepStatus;
+use super::workdir::{self, Collected};
+use super::duration;
+
+/// How one execution ended.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Outcome {
+    /// Succeeded, Cached, Failed or Skipped.
+    pub status: StepStatus,
+    /// A runner error rather than a step failure (Argo's `Error`).
+    pub errored: bool,
+    /// Processes started.
+    pub attempts: u32,
+    /// Wall time.
+    pub duration: Duration,
+    /// Log of the last attempt.
+    pub log: Option<PathBuf>,
+    /// Outputs.
+    pub collected: Collected,
+    /// Error line, or why it did not run.
+    pub message: Option<String>,
+}
+
+impl Outcome {
+    /// An execution that never started a process.
+    pub(crate) fn not_run(status: StepStatus, message: String) -> Self {
+        Outcome {
+            status,
+            errored: status == StepStatus::Failed,
+            attempts: 0,
+            duration: Duration::ZERO,
+            log: None,
+            collected: Collected::default(),
+            message: Some(message),
+        }
+    }
+}
+
+/// Everything resolved before the first attempt.
+struct Resolved {
+    scope: Scope,
+    inputs: Vec<(String, Source)>,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    notices: Vec<String>,
+    retry: RetryPlan,
+    timeout: Option<Duration>,
+    key: String,
+}
+
+/// Runs one execution to its end. `on_attempt(n)` is called before attempt `n` starts.
+pub(crate) fn execute(ctx: &Ctx, unit: &Unit, on_attempt: &dyn Fn(u32)) -> Outcome {
+    let started = Instant::now();
+    let mut outcome = match resolve(ctx, unit) {
+        Ok(resolved) => run(ctx, unit, &resolved, on_attempt),
+        Err(e) => Outcome::not_run(StepStatus::Failed, format!("task `{}` failed: {e}", unit.label)),
+    };
+    outcome.duration = started.elapsed();
+    outcome
+}
+
+fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
+    let template = unit.template;
+    let mut scope = unit.workflow.clone();
+    let mut input_values = BTreeMap::new();
+    let declared = template.inputs.clone().unwrap_or_default();
+    for p in &declared.parameters {
+        let value = unit
+            .params
+            .get(&p.name)
+            .or(p.value.as_ref())
+            .or(p.default.as_ref())
+            .ok_or_else(|| format!("input parameter `{}` has no value", p.name))?;
+        scope.set(format!("inputs.parameters.{}", p.name), value);
+        input_values.insert(p.name.clone(), value.clone());
+    }
+    for a in &declared.artifacts {
+        if let Some(path) = &a.path {
+            scope.set(format!("inputs.artifacts.{}.path", a.name), path);
+        }
+    }
+    let mut inputs = Vec::new();
+    let mut digests = BTreeMap::new();
+    for a in &declared.artifacts {
+        let found = match unit.artifacts.get(&a.name) {
+            Some(s) => Some(s.clone()),
+            None if a.has_location() => source(ctx, a, &scope, &ArtifactIndex::new())
+                .map_err(|e| format!("input artifact `{}`: {e}", a.name))?,
+            None if a.optional == Some(true) => None,
+            None => return Err(format!("input artifact `{}` was not passed", a.name)),
+        };
+        let Some(found) = found else { continue };
+        let path = a.path.clone().ok_or_else(|| format!("input artifact `{}` has no path", a.name))?;
+        digests.insert(a.name.clone(), digest_of(&found));
+        inputs.push((path, found));
+    }
+    let container = template.container.clone().unwrap_or_default();
+    let args = container
+        .args
+        .iter()
+        .map(|a| substitute(a, &scope))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut env = Vec::new();
+    let mut notices = Vec::new();
+    for e in &container.env {
+        match (&e.value, &e.value_from) {
+            (Some(v), _) => env.push((e.name.clone(), substitute(v, &scope)?)),
+            (None, Some(_)) => notices.push(format!(
+                "notice: env `{}` comes from a Secret/ConfigMap; not set by the local runner (export it yourself)",
+                e.name
+            )),
+            (None, None) => env.push((e.name.clone(), String::new())),
+        }
+    }
+    let mut retry_strategy = template.retry_strategy.clone();
+    if let Some(rs) = &mut retry_strategy {
+        for field in [&mut rs.limit].into_iter().flatten() {
+            *field = substitute(field, &scope)?;
+        }
+    }
+    let retry = RetryPlan::from_strategy(retry_strategy.as_ref())?;
+    let timeout = timeout(ctx, template, &scope)?;
+    let key = cache::key(
+        template,
+        &input_values,
+        &digests,
+        &serde_json::json!({ "args": args, "env": env }),
+        &ctx.binary_digest,
+    );
+    Ok(Resolved { scope, inputs, args, env, notices, retry, timeout, key })
+}
+
+fn digest_of(source: &Source) -> String {
+    match source {
+        Source::Stored(s) => s.digest.clone(),
+        Source::Gathered(members) => cache::gathered_digest(members),
+        Source::Raw(data) => hex(&Sha256::digest(data.as_bytes())),
+    }
+}
+
+fn timeout(ctx: &Ctx, template: &crate::argo::Template, scope: &Scope) -> Result<Option<Duration>, String> {
+    let mut limit: Option<Duration> = None;
+    let mut tighten = |d: Duration| limit = Some(limit.map_or(d, |l| l.min(d)));
+    if let Some(t) = &template.timeout {
+        tighten(duration::parse(&substitute(t, scope)?).map_err(|e| format!("timeout: {e}"))?);
+    }
+    if let Some(t) = &template.active_deadline_seconds {
+        let text = substitute(t, scope)?;
+        let secs: u64 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("activeDeadlineSeconds `{text}` is not a number of seconds"))?;
+        tighten(Duration::from_secs(secs));
+    }
+    if let Some(deadline) = ctx.deadline {
+        tighten(deadline.saturating_duration_since(Instant::now()));
+    }
+    Ok(limit)
+}
+
+fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcome {
+    if unit.cache && !ctx.options.no_cache {
+        if let Some(hit) = cache::lookup(&ctx.store, &r.key) {
+            match workdir::output_keys(unit.template, &r.scope) {
+                Ok(keys) => {
+                    let collected = Collected { parameters: hit.parameters, artifacts: hit.artifacts, keys };
+                    register_keys(ctx, &collected);
+                    return Outcome {
+                        status: StepStatus::Cached,
+                        errored: false,
+                        attempts: 0,
+                        duration: Duration::ZERO,
+                        log: None,
+                        collected,
+                        message: None,
+                    };
+                }
+                Err(e) => return Outcome::not_run(StepStatus::Failed, format!("task `{}` failed: {e}", unit.label)),
+            }
+        }
+    }
+    let logs = ctx.run_dir.join("logs");
+    let (result, attempts) = exec::with_retries(&r.retry, |n| {
+        on_attempt(n);
+        attempt(ctx, unit, r, n)
+    });
+    let log = exec::log_path(&logs, &unit.label, attempts);
+    match result {
+        Ok(collected) => {
+            register_keys(ctx, &collected);
+            if unit.cache {
+                save(ctx, unit, r, &collected);
+            }
+            Outcome {
+                status: StepStatus::Succeeded,
+                errored: false,
+                attempts,
+                duration: Duration::ZERO,
+                log: Some(log),
+                collected,
+                message: None,
+            }
+        }
+        Err(e) => {
+            let plural = if attempts == 1 { "" } else { "s" };
+            let last = e.last_line.as_ref().map(|l| format!(": {l}")).unwrap_or_default();
+            let message = format!(
+                "task `{}` failed after {attempts} attempt{plural}: {}{last} (log: {})",
+                unit.label,
+                e.message,
+                log.display()
+            );
+            Outcome {
+                status: StepStatus::Failed,
+                errored: e.errored,
+                attempts,
+                duration: Duration::ZERO,
+                log: Some(log),
+                collected: Collected::default(),
+                message: Some(message.replace('\n', " ")),
+            }
+        }
+    }
+}
+
+fn attempt(ctx: &Ctx, unit: &Unit, r: &Resolved, n: u32) -> Result<Collected, AttemptError> {
+    let work = ctx.run_dir.join("work").join(&unit.label).join(format!("attempt{n}"));
+    let log = exec::log_path(&ctx.run_dir.join("logs"), &unit.label, n);
+    let err = |what: &str, e: &dyn std::fmt::Display| AttemptError::error(format!("{what}: {e}"));
+    workdir::create(&work).map_err(|e| err(&format!("cannot create {}", work.display()), &e))?;
+    let mut header = format!("# task {} attempt {n}, work dir {}\n", unit.label, work.display());
+    for notice in &r.notices {
+        header.push_str(notice);
+        header.push('\n');
+        tracing::warn!(task = %unit.label, "{notice}");
+    }
+    std::fs::write(&log, header).map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
+    for (path, source) in &r.inputs {
+        let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
+        workdir::materialize(&ctx.store, source, &dest)
+            .map_err(|e| err(&format!("cannot place input {path}"), &e))?;
+    }
+    let args: Vec<String> = r.args.iter().map(|a| workdir::remap(a, &work)).collect();
+    let env: Vec<(String, String)> =
+        r.env.iter().map(|(k, v)| (k.clone(), workdir::remap(v, &work))).collect();
+    if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
+        return Err(AttemptError::error("the workflow's activeDeadlineSeconds has passed"));
+    }
+    exec::spawn_and_wait(&Spawn {
+        program: &ctx.binary,
+        args: &args,
+        env: &env,
+        cwd: &work,
+        log: &log,
+        timeout: r.timeout,
+    })?;
+    workdir::collect(unit.template, &work, &r.scope, &ctx.store).map_err(AttemptError::error)
+}
+
+fn register_keys(ctx: &Ctx, collected: &Collected) {
+    let mut keys = ctx.keys.lock().unwrap_or_else(|e| e.into_inner());
+    for (name, key) in &collected.keys {
+        if let Some(stored) = collected.artifacts.get(name) {
+            keys.insert(key.clone(), stored.clone());
+        }
+    }
+}
+
+fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) {
+    let entry = Entry {
+        key: r.key.clone(),
+        produced_by: format!("{}/{}", ctx.name, unit.label),
+        parameters: collected.parameters.clone(),
+        artifacts: collected.artifacts.clone(),
+        keys: collected.keys.clone(),
+    };
+    if let Err(e) = cache::save(&ctx.store, &entry) {
+        tracing::warn!(task = %unit.label, "cannot write the cache entry: {e}");
+    }
+}

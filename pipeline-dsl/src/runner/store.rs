@@ -1,0 +1,291 @@
+//! The content-addressed artifact store: `<root>/sha256/<hex>`.
+//!
+//! A file artifact is one blob. A directory artifact is one blob per file plus a *manifest* blob
+//! (JSON: the relative path, digest and size of every regular file, sorted by path); the
+//! directory's digest is the manifest's. Empty subdirectories are not kept. Blobs are written to
+//! `<root>/tmp/` while they are hashed, fsynced and renamed into place, so a reader never sees a
+//! partial blob and a crash leaves at most a stray temp file.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::summary::ArtifactKind;
+
+const MANIFEST_FORMAT: &str = "pipeline-dsl/directory-manifest/v1";
+
+/// A stored artifact: its digest and whether it is a file or a directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stored {
+    /// SHA-256 (hex) of the file, or of the directory's manifest.
+    pub digest: String,
+    /// File or directory.
+    pub kind: ArtifactKind,
+    /// Total size in bytes.
+    pub size: u64,
+}
+
+/// The manifest of a directory artifact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    format: String,
+    files: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ManifestEntry {
+    path: String,
+    digest: String,
+    size: u64,
+}
+
+/// The store under an artifacts root directory.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    root: PathBuf,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Store {
+    /// Opens (creating) the store at `root`.
+    pub(crate) fn open(root: &Path) -> io::Result<Store> {
+        for dir in ["sha256", "tmp", "cache"] {
+            fs::create_dir_all(root.join(dir))?;
+        }
+        Ok(Store {
+            root: fs::canonicalize(root)?,
+        })
+    }
+
+    /// The artifacts root.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the blob `digest` lives.
+    pub(crate) fn blob(&self, digest: &str) -> PathBuf {
+        self.root.join("sha256").join(digest)
+    }
+
+    /// A fresh temp path in the store (same filesystem as the blobs, so rename is atomic).
+    pub(crate) fn temp_path(&self) -> PathBuf {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        self.root
+            .join("tmp")
+            .join(format!("{}-{n}.tmp", std::process::id()))
+    }
+
+    /// Writes `bytes` to `path` (under the store root) atomically: a uniquely named temp file,
+    /// fsync, rename.
+    pub(crate) fn write_atomic(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let tmp = self.temp_path();
+        let result = (|| {
+            let mut file = File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            fs::rename(&tmp, path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Stores the bytes read from `reader`, returning (digest, size).
+    fn put_reader(&self, reader: &mut dyn Read) -> io::Result<(String, u64)> {
+        let tmp = self.temp_path();
+        let result = (|| {
+            let mut file = File::create(&tmp)?;
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut size = 0u64;
+            loop {
+                let n = reader.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                file.write_all(&buf[..n])?;
+                size += n as u64;
+            }
+            file.sync_all()?;
+            let digest = hex(&hasher.finalize());
+            let target = self.blob(&digest);
+            if target.exists() {
+                fs::remove_file(&tmp)?;
+            } else {
+                fs::rename(&tmp, &target)?;
+                sync_dir(&self.root.join("sha256"));
+            }
+            Ok((digest, size))
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Stores `bytes` as a blob.
+    pub(crate) fn put_bytes(&self, bytes: &[u8]) -> io::Result<String> {
+        self.put_reader(&mut &bytes[..]).map(|(d, _)| d)
+    }
+
+    /// Stores a file or a directory.
+    pub(crate) fn put_path(&self, path: &Path) -> io::Result<Stored> {
+        let meta = fs::metadata(path)?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(path, Path::new(""), &mut files)?;
+            files.sort();
+            let mut entries = Vec::new();
+            for rel in files {
+                let (digest, size) = self.put_reader(&mut File::open(path.join(&rel))?)?;
+                entries.push(ManifestEntry {
+                    path: rel.to_string_lossy().replace('\\', "/"),
+                    digest,
+                    size,
+                });
+            }
+            let size = entries.iter().map(|e| e.size).sum();
+            let manifest = Manifest {
+                format: MANIFEST_FORMAT.into(),
+                files: entries,
+            };
+            let bytes = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
+            let digest = self.put_bytes(&bytes)?;
+            Ok(Stored { digest, kind: ArtifactKind::Directory, size })
+        } else {
+            let (digest, size) = self.put_reader(&mut File::open(path)?)?;
+            Ok(Stored { digest, kind: ArtifactKind::File, size })
+        }
+    }
+
+    /// Reads a directory artifact's manifest.
+    fn manifest(&self, digest: &str) -> io::Result<Manifest> {
+        let bytes = fs::read(self.blob(digest))?;
+        let manifest: Manifest = serde_json::from_slice(&bytes)
+            .map_err(|e| io::Error::other(format!("bad manifest {digest}: {e}")))?;
+        if manifest.format != MANIFEST_FORMAT {
+            return Err(io::Error::other(format!("bad manifest {digest}: unknown format")));
+        }
+        Ok(manifest)
+    }
+
+    /// Every blob an artifact needs (a directory: its manifest and files).
+    pub(crate) fn blobs_of(&self, stored: &Stored) -> io::Result<Vec<String>> {
+        let mut out = vec![stored.digest.clone()];
+        if stored.kind == ArtifactKind::Directory {
+            out.extend(self.manifest(&stored.digest)?.files.into_iter().map(|f| f.digest));
+        }
+        Ok(out)
+    }
+
+    /// True when every blob of the artifact is present.
+    pub(crate) fn is_complete(&self, stored: &Stored) -> bool {
+        self.blobs_of(stored)
+            .map(|blobs| blobs.iter().all(|b| self.blob(b).is_file()))
+            .unwrap_or(false)
+    }
+
+    /// Copies an artifact out of the store to `dest` (a file, or a directory it creates).
+    pub(crate) fn materialize(&self, stored: &Stored, dest: &Path) -> io::Result<()> {
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        match stored.kind {
+            ArtifactKind::File => copy_blob(&self.blob(&stored.digest), dest),
+            ArtifactKind::Directory => {
+                fs::create_dir_all(dest)?;
+                for entry in self.manifest(&stored.digest)?.files {
+                    let rel = Path::new(&entry.path);
+                    if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+                        return Err(io::Error::other(format!("unsafe path {} in manifest", entry.path)));
+                    }
+                    let target = dest.join(rel);
+                    if let Some(parent) = target.parent() {
+                        fs::create_dir_all(parent)?;
+                    }
+                    copy_blob(&self.blob(&entry.digest), &target)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn copy_blob(blob: &Path, dest: &Path) -> io::Result<()> {
+    fs::copy(blob, dest)
+        .map(|_| ())
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", blob.display())))
+}
+
+fn walk(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(root.join(rel))? {
+        let entry = entry?;
+        let rel = rel.join(entry.file_name());
+        let meta = fs::metadata(entry.path())?;
+        if meta.is_dir() {
+            walk(root, &rel, out)?;
+        } else if meta.is_file() {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Lowercase hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 (hex) of a file's content, streamed.
+pub(crate) fn digest_file(path: &Path) -> io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    io::copy(&mut file, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_files_and_directories_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("artifacts")).unwrap();
+        let src = dir.path().join("src");
+        fs::create_dir_all(src.join("sub")).unwrap();
+        fs::write(src.join("a.txt"), "hello").unwrap();
+        fs::write(src.join("sub/b.bin"), [0u8, 1, 2]).unwrap();
+        let stored = store.put_path(&src).unwrap();
+        assert_eq!(stored.kind, ArtifactKind::Directory);
+        assert_eq!(stored.size, 8);
+        assert_eq!(store.blobs_of(&stored).unwrap().len(), 3);
+        assert_eq!(store.put_path(&src).unwrap(), stored, "deterministic");
+        let out = dir.path().join("out");
+        store.materialize(&stored, &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "hello");
+        assert_eq!(fs::read(out.join("sub/b.bin")).unwrap(), [0, 1, 2]);
+        let file = store.put_path(&src.join("a.txt")).unwrap();
+        assert_eq!(
+            file.digest,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        fs::remove_file(store.blob(&file.digest)).unwrap();
+        assert!(!store.is_complete(&stored));
+        assert_eq!(fs::read_dir(store.root().join("tmp")).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,15 @@
+//! The Titanic pipeline's steps, one `#[component]` function per file.
+
+mod evaluate;
+mod featurize;
+mod ingest;
+mod publish;
+mod report_status;
+mod train_fold;
+
+pub use evaluate::{evaluate, Evaluate, EvaluateOutputs, EvaluateOutputsHandles};
+pub use featurize::{featurize, Featurize, FeaturizeOutputs, FeaturizeOutputsHandles};
+pub use ingest::{ingest, Ingest, IngestOutputs, IngestOutputsHandles, Source};
+pub use publish::{publish, Publish, PublishOutputs, PublishOutputsHandles};
+pub use report_status::{report_status, ReportStatus};
+pub use train_fold::{train_fold, TrainFold, TrainFoldOutputs, TrainFoldOutputsHandles};

@@ -1,0 +1,48 @@
+use pipeline_dsl::prelude::*;
+
+/// Reports how the run ended (the exit handler, as the demo's `status_op`): the workflow name,
+/// its status and, when it failed, which steps failed. Never fails itself.
+///
+/// # Parameters
+/// - `workflow`: the workflow's name.
+/// - `status`: `Succeeded`, `Failed` or `Error`.
+/// - `failures`: Argo's `workflow.failures` JSON (quoted twice), or `null`.
+#[component(cpu = "100m", memory = "64Mi")]
+pub fn report_status(workflow: String, status: String, failures: String) -> Result<()> {
+    let failed = failed_steps(&failures);
+    if failed.is_empty() {
+        println!("workflow {workflow}: {status}");
+    } else {
+        println!("workflow {workflow}: {status}; failed steps: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// Names of the failed steps in Argo's `workflow.failures` (a JSON string holding JSON).
+fn failed_steps(failures: &str) -> Vec<String> {
+    let mut value: serde_json::Value = serde_json::from_str(failures).unwrap_or(serde_json::Value::Null);
+    if let serde_json::Value::String(inner) = &value {
+        value = serde_json::from_str(inner).unwrap_or(serde_json::Value::Null);
+    }
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("displayName").and_then(|n| n.as_str()).map(str::to_owned))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_argo_failures_quoted_twice() {
+        let inner = r#"[{"displayName":"train-fold(0)","message":"boom","phase":"Failed"}]"#;
+        let wire = serde_json::to_string(inner).unwrap();
+        assert_eq!(failed_steps(&wire), vec!["train-fold(0)"]);
+        assert!(failed_steps("null").is_empty());
+        assert!(failed_steps("not json").is_empty());
+        assert!(report_status("wf".into(), "Failed".into(), wire).is_ok());
+    }
+}

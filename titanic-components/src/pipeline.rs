@@ -1,0 +1,56 @@
+//! The Titanic survival pipeline, as the Rust compiler checks it and `build.rs` compiles it.
+
+use crate::components::*;
+use crate::model::params::TrainParams;
+use pipeline_dsl::prelude::*;
+
+/// Container image of the components binary (see the `Dockerfile`).
+pub const IMAGE: &str = concat!("mlops-titanic/components:", env!("CARGO_PKG_VERSION"));
+
+/// Number of stratified folds; each is its own parallel task (a static fan-out).
+pub const FOLDS: u32 = 5;
+
+/// The Titanic pipeline: ingest -> featurize -> train one MLP ensemble per stratified fold, in
+/// parallel -> evaluate out of fold -> publish `model.json` if accuracy clears the threshold;
+/// the exit handler reports the outcome.
+pub fn pipeline() -> Pipeline {
+    let p = Pipeline::new("titanic")
+        .description("Titanic survival: ingest, featurize, k-fold MLP ensemble (burn), evaluate, publish")
+        .image(IMAGE)
+        .command(&["titanic"])
+        .artifact_repository("artifact-repositories", "default-v1-s3-artifact-repository")
+        .label("app.kubernetes.io/part-of", "mlops-titanic");
+    let source = p.param_described("source", Source::Bundled, "`bundled` or the path of a Kaggle-format CSV");
+    let fold_seed = p.param_described("fold_seed", 42u64, "seed of the fold assignment");
+    let threshold = p.param_described("threshold", 0.80f64, "minimum out-of-fold accuracy to publish");
+    let params = p.param_described("train_params", TrainParams::default(), "MLP hyper-parameters");
+
+    let ingested = p.add(Ingest { source });
+    let featurized = p.add(Featurize {
+        passengers: ingested.passengers,
+    });
+    let trained = p.fan_out(0..FOLDS, |fold| TrainFold {
+        features: featurized.features,
+        fold,
+        folds: FOLDS.into(),
+        fold_seed,
+        params,
+    });
+    let models = trained.gather(|t| t.model);
+    let evaluated = p.add(Evaluate {
+        models,
+        features: featurized.features,
+    });
+    p.add(Publish {
+        featurizer: featurized.featurizer,
+        models,
+        metrics: evaluated.metrics,
+    })
+    .when(evaluated.accuracy.ge(threshold));
+    p.on_exit(ReportStatus {
+        workflow: p.workflow_name(),
+        status: p.workflow_status(),
+        failures: p.workflow_failures(),
+    });
+    p
+}
