@@ -4,7 +4,11 @@
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let yaml = match pipeline_dsl::cli::render(&titanic_components::pipeline(), pipeline_dsl::cli::Kind::Workflow, None) {
+    let yaml = match pipeline_dsl::cli::render(
+        &titanic_components::pipeline(),
+        pipeline_dsl::cli::Kind::Workflow,
+        None,
+    ) {
         Ok(yaml) => yaml,
         Err(e) => {
             println!("cargo:error=the Titanic pipeline does not compile to Argo: {e}");

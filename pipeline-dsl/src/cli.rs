@@ -95,7 +95,10 @@ impl ComponentArgs {
     /// The run context these arguments describe.
     pub fn context(&self) -> RunContext {
         let map = |pairs: &[(String, String)]| -> BTreeMap<String, PathBuf> {
-            pairs.iter().map(|(k, v)| (k.clone(), PathBuf::from(v))).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), PathBuf::from(v)))
+                .collect()
         };
         RunContext {
             component: self.name.clone(),
@@ -121,7 +124,9 @@ impl PipelineCommand {
 
     fn try_execute(self, pipeline: impl FnOnce() -> Pipeline) -> Result<(), String> {
         match self {
-            PipelineCommand::Component(args) => run_component(&args.context()).map_err(|e| e.to_string()),
+            PipelineCommand::Component(args) => {
+                run_component(&args.context()).map_err(|e| e.to_string())
+            }
             PipelineCommand::Compile(args) => {
                 let yaml = render(&pipeline(), args.kind, args.schedule.as_deref())?;
                 match args.output {
@@ -137,7 +142,12 @@ impl PipelineCommand {
             PipelineCommand::List => {
                 for r in registered() {
                     let spec = (r.spec)();
-                    let summary = spec.description.lines().next().unwrap_or_default().to_owned();
+                    let summary = spec
+                        .description
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
                     println!("{:<24} {summary}", spec.name);
                 }
                 Ok(())

@@ -33,30 +33,41 @@ impl RunArgs {
     /// Compiles `pipeline` (or reads `--manifest`), checks the parameters and runs it locally,
     /// spawning this binary for every step.
     pub fn execute(&self, pipeline: &Pipeline) -> Result<RunSummary, String> {
-        if !self.artifacts.as_os_str().is_empty() && self.artifacts.to_string_lossy().starts_with("s3://") {
+        if !self.artifacts.as_os_str().is_empty()
+            && self.artifacts.to_string_lossy().starts_with("s3://")
+        {
             return Err("--artifacts: only a local directory is supported by this build".into());
         }
         let schemas = pipeline.parameter_schemas();
         let mut params = BTreeMap::new();
         if let Some(file) = &self.params {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("--params {}: {e}", file.display()))?;
-            let values: BTreeMap<String, serde_json::Value> = serde_yaml::from_str(&text)
-                .map_err(|e| format!("--params {}: not a JSON/YAML map of parameter values: {e}", file.display()))?;
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("--params {}: {e}", file.display()))?;
+            let values: BTreeMap<String, serde_json::Value> =
+                serde_yaml::from_str(&text).map_err(|e| {
+                    format!(
+                        "--params {}: not a JSON/YAML map of parameter values: {e}",
+                        file.display()
+                    )
+                })?;
             for (name, value) in values {
                 let schema = schemas.get(&name).ok_or_else(|| unknown(&name, &schemas))?;
-                check_schema(&value, schema).map_err(|e| format!("--params {}: `{name}`: {e}", file.display()))?;
+                check_schema(&value, schema)
+                    .map_err(|e| format!("--params {}: `{name}`: {e}", file.display()))?;
                 params.insert(name, encode_json(&value));
             }
         }
         for (name, text) in &self.param {
             let schema = schemas.get(name).ok_or_else(|| unknown(name, &schemas))?;
-            let value = serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.clone()));
+            let value = serde_json::from_str(text)
+                .unwrap_or_else(|_| serde_json::Value::String(text.clone()));
             check_schema(&value, schema).map_err(|e| format!("--param {name}: {e}"))?;
             params.insert(name.clone(), encode_json(&value));
         }
         let workflow = match &self.manifest {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
                 crate::argo::from_yaml(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => pipeline.compile().map_err(|e| e.to_string())?.workflow(),
@@ -71,16 +82,11 @@ impl RunArgs {
         let summary = run(&workflow, &options).map_err(|e| e.to_string())?;
         eprintln!("{}", summary.table());
         if summary.status != WorkflowStatus::Succeeded {
-            let failed: Vec<String> = summary
-                .steps
-                .iter()
-                .filter_map(|s| s.message.as_ref().map(|m| format!("  {}: {m}", s.task)))
-                .collect();
             return Err(format!(
-                "run {} failed (report: {}):\n{}",
+                "run {} failed (report: {}):\n  {}",
                 summary.workflow,
                 summary.report.display(),
-                failed.join("\n")
+                summary.errors().join("\n  ")
             ));
         }
         Ok(summary)
@@ -89,5 +95,8 @@ impl RunArgs {
 
 fn unknown(name: &str, schemas: &BTreeMap<String, serde_json::Value>) -> String {
     let known: Vec<&str> = schemas.keys().map(String::as_str).collect();
-    format!("unknown pipeline parameter `{name}` (the pipeline has: {})", known.join(", "))
+    format!(
+        "unknown pipeline parameter `{name}` (the pipeline has: {})",
+        known.join(", ")
+    )
 }

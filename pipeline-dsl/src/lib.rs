@@ -54,8 +54,8 @@ pub mod pipeline;
 pub mod runner;
 pub mod runtime;
 
-pub use cli_run::RunArgs;
 pub use artifact::{Artifact, ArtifactError};
+pub use cli_run::RunArgs;
 pub use component::{Bindings, Component, ComponentSpec, OutputKind, OutputSpec, Registration};
 pub use options::{Retry, RetryPolicy, SecretEnv, TaskOptions};
 pub use outputs::{ArtifactRef, OutputPaths, OutputSlot, Outputs, Param, ParamRef};

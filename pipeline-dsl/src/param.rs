@@ -142,7 +142,11 @@ pub fn check_schema(value: &serde_json::Value, schema: &serde_json::Value) -> Re
 
 fn check_at(at: &str, value: &serde_json::Value, schema: &serde_json::Value) -> Result<(), String> {
     use serde_json::Value as J;
-    let here = if at.is_empty() { "the value".to_owned() } else { format!("`{at}`") };
+    let here = if at.is_empty() {
+        "the value".to_owned()
+    } else {
+        format!("`{at}`")
+    };
     if let Some(types) = schema.get("type") {
         let allowed: Vec<&str> = match types {
             J::String(t) => vec![t.as_str()],
@@ -160,26 +164,51 @@ fn check_at(at: &str, value: &serde_json::Value, schema: &serde_json::Value) -> 
             _ => true,
         });
         if !allowed.is_empty() && !ok {
-            return Err(format!("{here} is {value}, expected {}", allowed.join(" or ")));
+            return Err(format!(
+                "{here} is {value}, expected {}",
+                allowed.join(" or ")
+            ));
         }
     }
     if let Some(J::Array(options)) = schema.get("enum") {
         if !options.contains(value) {
             let names: Vec<String> = options.iter().map(encode_json).collect();
-            return Err(format!("{here} is {value}, expected one of {}", names.join(", ")));
+            return Err(format!(
+                "{here} is {value}, expected one of {}",
+                names.join(", ")
+            ));
         }
     }
     if let Some(n) = value.as_f64() {
-        if schema.get("minimum").and_then(J::as_f64).is_some_and(|min| n < min) {
-            return Err(format!("{here} is {n}, below the minimum {}", schema["minimum"]));
+        if schema
+            .get("minimum")
+            .and_then(J::as_f64)
+            .is_some_and(|min| n < min)
+        {
+            return Err(format!(
+                "{here} is {n}, below the minimum {}",
+                schema["minimum"]
+            ));
         }
-        if schema.get("maximum").and_then(J::as_f64).is_some_and(|max| n > max) {
-            return Err(format!("{here} is {n}, above the maximum {}", schema["maximum"]));
+        if schema
+            .get("maximum")
+            .and_then(J::as_f64)
+            .is_some_and(|max| n > max)
+        {
+            return Err(format!(
+                "{here} is {n}, above the maximum {}",
+                schema["maximum"]
+            ));
         }
     }
     if let J::Object(fields) = value {
         let props = schema.get("properties").and_then(J::as_object);
-        for required in schema.get("required").and_then(J::as_array).into_iter().flatten() {
+        for required in schema
+            .get("required")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(name) = required.as_str() {
                 if !fields.contains_key(name) {
                     return Err(format!("{here} lacks the required field `{name}`"));
@@ -187,7 +216,11 @@ fn check_at(at: &str, value: &serde_json::Value, schema: &serde_json::Value) -> 
             }
         }
         for (name, field) in fields {
-            let path = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+            let path = if at.is_empty() {
+                name.clone()
+            } else {
+                format!("{at}.{name}")
+            };
             match props.and_then(|p| p.get(name)) {
                 Some(sub) => check_at(&path, field, sub)?,
                 None if schema.get("additionalProperties") == Some(&J::Bool(false)) => {

@@ -73,18 +73,30 @@ impl Options {
                 self.retry_policy = Some(syn::Ident::new(&lit.value(), lit.span()));
             }
             "env" => meta.parse_nested_meta(|m| {
-                let name = m.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                let name = m
+                    .path
+                    .get_ident()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default();
                 self.env.push((name, m.value()?.parse()?));
                 Ok(())
             })?,
             "secret_env" => meta.parse_nested_meta(|m| {
-                let name = m.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                let name = m
+                    .path
+                    .get_ident()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default();
                 let lit: LitStr = m.value()?.parse()?;
                 let value = lit.value();
                 let Some((secret, key)) = value.split_once('/') else {
-                    return Err(syn::Error::new(lit.span(), "write secret_env as NAME = \"secret-name/key\""));
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "write secret_env as NAME = \"secret-name/key\"",
+                    ));
                 };
-                self.secret_env.push((name, lit.clone(), secret.into(), key.into()));
+                self.secret_env
+                    .push((name, lit.clone(), secret.into(), key.into()));
                 Ok(())
             })?,
             other => match STRING_OPTIONS.iter().find(|o| **o == other) {

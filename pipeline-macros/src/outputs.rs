@@ -8,7 +8,8 @@ use syn::{Data, DeriveInput, Fields};
 
 pub fn expand(item: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(item)?;
-    const EXAMPLE: &str = "e.g. `pub struct Trained { pub model: Model<Weights>, pub accuracy: Param<f64> }`";
+    const EXAMPLE: &str =
+        "e.g. `pub struct Trained { pub model: Model<Weights>, pub accuracy: Param<f64> }`";
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new(
             input.ident.span(),

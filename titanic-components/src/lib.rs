@@ -9,5 +9,6 @@ pub mod components;
 pub mod model;
 pub mod passenger;
 pub mod pipeline;
+pub mod predict;
 
 pub use pipeline::pipeline;

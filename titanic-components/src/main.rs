@@ -1,16 +1,36 @@
 //! `titanic`: the components binary of the Titanic pipeline (the container entrypoint on Argo
-//! and what the local runner spawns), plus `compile`, `list`, `describe`.
+//! and what the local runner spawns), plus `compile`, `list`, `describe`, `run` and `predict`.
 
-use clap::Parser;
+use anyhow::Context;
+use clap::{Parser, Subcommand};
 use pipeline_dsl::cli::PipelineCommand;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Titanic survival pipeline: run a step, compile the Argo manifest, inspect components.
+/// Titanic survival pipeline: run a step, compile or run the pipeline, score passengers.
 #[derive(Parser)]
 #[command(name = "titanic", version, about)]
 struct Cli {
     #[command(subcommand)]
-    command: PipelineCommand,
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Pipeline(PipelineCommand),
+    /// Score passengers with a model bundle and write a Kaggle submission (PassengerId,Survived).
+    Predict {
+        /// The model bundle (`model.json`) the pipeline published.
+        #[arg(long)]
+        model: PathBuf,
+        /// Passengers in Kaggle's `test.csv` format.
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the submission CSV.
+        #[arg(long)]
+        output: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -20,5 +40,25 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    Cli::parse().command.execute(titanic_components::pipeline)
+    match Cli::parse().command {
+        Command::Pipeline(command) => command.execute(titanic_components::pipeline),
+        Command::Predict {
+            model,
+            input,
+            output,
+        } => {
+            let scored = titanic_components::predict::predict_file(&model, &input, &output)
+                .with_context(|| format!("scoring {}", input.display()));
+            match scored {
+                Ok(n) => {
+                    eprintln!("scored {n} passengers -> {}", output.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
 }

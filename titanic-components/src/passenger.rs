@@ -127,7 +127,12 @@ pub fn bundled() -> Vec<Passenger> {
             survived: Some(numbers[[r, surv]] as u8),
             pclass: numbers[[r, pclass]] as u8,
             name: strings[[r, name]].clone(),
-            sex: if numbers[[r, sex]] >= 0.5 { "male" } else { "female" }.to_string(),
+            sex: if numbers[[r, sex]] >= 0.5 {
+                "male"
+            } else {
+                "female"
+            }
+            .to_string(),
             age: Some(numbers[[r, age]]).filter(|a| *a > 0.0),
             sib_sp: numbers[[r, sib]] as u32,
             parch: numbers[[r, parch]] as u32,
@@ -255,7 +260,13 @@ mod tests {
         let body = r#"{"PassengerId":892,"Name":"Kelly, Mr. James","Pclass":3,"Age":34.5,
             "SibSp":0,"Parch":0,"Fare":7.8292,"Sex":"male","Embarked":"Q"}"#;
         let p: Passenger = serde_json::from_str(body).unwrap();
-        assert_eq!(p, Passenger { ticket: String::new(), ..sample() });
+        assert_eq!(
+            p,
+            Passenger {
+                ticket: String::new(),
+                ..sample()
+            }
+        );
         let back: Passenger = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
         assert_eq!(back, p);
     }
@@ -267,7 +278,10 @@ mod tests {
                    893,3,\"Wilkes, Mrs. James\",female,,1,0,363272,,,\n";
         let rows = read_csv(csv.as_bytes()).unwrap();
         assert_eq!(rows[0], sample());
-        assert_eq!((rows[1].age, rows[1].fare, &rows[1].embarked), (None, None, &None));
+        assert_eq!(
+            (rows[1].age, rows[1].fare, &rows[1].embarked),
+            (None, None, &None)
+        );
         assert!(read_csv("PassengerId,Pclass\nx,1\n".as_bytes()).is_err());
     }
 
@@ -291,7 +305,14 @@ mod tests {
         bad(|p| p.fare = Some(f64::NAN), "Fare");
         bad(|p| p.survived = Some(2), "Survived");
         let dup = validate(&[sample(), sample()]).unwrap_err();
-        assert!(matches!(dup, PassengerError::DuplicateId { row: 1, first_row: 0, .. }));
+        assert!(matches!(
+            dup,
+            PassengerError::DuplicateId {
+                row: 1,
+                first_row: 0,
+                ..
+            }
+        ));
         assert!(dup.to_string().contains("row 1"));
         let mut p = sample();
         p.pclass = 9;
@@ -300,6 +321,9 @@ mod tests {
     }
 
     fn sample_with_id(id: u32) -> Passenger {
-        Passenger { passenger_id: id, ..sample() }
+        Passenger {
+            passenger_id: id,
+            ..sample()
+        }
     }
 }

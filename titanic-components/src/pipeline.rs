@@ -15,15 +15,29 @@ pub const FOLDS: u32 = 5;
 /// the exit handler reports the outcome.
 pub fn pipeline() -> Pipeline {
     let p = Pipeline::new("titanic")
-        .description("Titanic survival: ingest, featurize, k-fold MLP ensemble (burn), evaluate, publish")
+        .description(
+            "Titanic survival: ingest, featurize, k-fold MLP ensemble (burn), evaluate, publish",
+        )
         .image(IMAGE)
         .command(&["titanic"])
         .artifact_repository("artifact-repositories", "default-v1-s3-artifact-repository")
         .label("app.kubernetes.io/part-of", "mlops-titanic");
-    let source = p.param_described("source", Source::Bundled, "`bundled` or the path of a Kaggle-format CSV");
+    let source = p.param_described(
+        "source",
+        Source::Bundled,
+        "`bundled` or the path of a Kaggle-format CSV",
+    );
     let fold_seed = p.param_described("fold_seed", 42u64, "seed of the fold assignment");
-    let threshold = p.param_described("threshold", 0.80f64, "minimum out-of-fold accuracy to publish");
-    let params = p.param_described("train_params", TrainParams::default(), "MLP hyper-parameters");
+    let threshold = p.param_described(
+        "threshold",
+        0.80f64,
+        "minimum out-of-fold accuracy to publish",
+    );
+    let params = p.param_described(
+        "train_params",
+        TrainParams::default(),
+        "MLP hyper-parameters",
+    );
 
     let ingested = p.add(Ingest { source });
     let featurized = p.add(Featurize {
@@ -33,8 +47,8 @@ pub fn pipeline() -> Pipeline {
         features: featurized.features,
         fold,
         folds: FOLDS.into(),
-        fold_seed,
-        params,
+        fold_seed: fold_seed.clone(),
+        params: params.clone(),
     });
     let models = trained.gather(|t| t.model);
     let evaluated = p.add(Evaluate {
@@ -42,9 +56,12 @@ pub fn pipeline() -> Pipeline {
         features: featurized.features,
     });
     p.add(Publish {
+        passengers: ingested.passengers,
         featurizer: featurized.featurizer,
         models,
-        metrics: evaluated.metrics,
+        evaluation: evaluated.evaluation,
+        fold_seed: fold_seed.clone(),
+        params: params.clone(),
     })
     .when(evaluated.accuracy.ge(threshold));
     p.on_exit(ReportStatus {

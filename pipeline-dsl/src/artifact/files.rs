@@ -25,6 +25,13 @@ macro_rules! text_artifact {
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $name(pub String);
 
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl Artifact for $name {
             const KIND: &'static str = $kind;
             fn write(&self, path: &Path) -> Result<(), ArtifactError> {

@@ -47,8 +47,11 @@ pub fn build(graph: &Graph) -> Result<(Vec<Template>, Template, Option<Template>
     }
     let dag = |name: &str, tasks: Vec<DagTask>| Template {
         name: name.into(),
+        // Argo stops scheduling new tasks after a failure unless told otherwise; independent
+        // branches should finish, as they do in the local runner.
         dag: Some(DagTemplate {
             tasks,
+            fail_fast: Some(false),
             ..Default::default()
         }),
         ..Default::default()
@@ -282,12 +285,7 @@ pub fn pipeline_arguments(graph: &Graph) -> Option<Arguments> {
             name: p.name.clone(),
             value: Some(encode_json(&p.default)),
             description: (!p.description.is_empty()).then(|| p.description.clone()),
-            enum_: p
-                .schema
-                .get("enum")
-                .and_then(|e| e.as_array())
-                .map(|values| values.iter().map(encode_json).collect())
-                .unwrap_or_default(),
+            enum_: enum_values(&p.schema),
             ..Default::default()
         })
         .collect();
@@ -295,4 +293,30 @@ pub fn pipeline_arguments(graph: &Graph) -> Option<Arguments> {
         parameters,
         ..Default::default()
     })
+}
+
+/// The allowed values of a parameter whose schema is a fixed set: `enum`, or (what schemars emits
+/// for an enum whose variants have doc comments) `oneOf`/`anyOf` of `const`s. Empty otherwise.
+fn enum_values(schema: &serde_json::Value) -> Vec<String> {
+    if let Some(values) = schema.get("enum").and_then(|e| e.as_array()) {
+        return values.iter().map(encode_json).collect();
+    }
+    for key in ["oneOf", "anyOf"] {
+        let Some(variants) = schema.get(key).and_then(|v| v.as_array()) else {
+            continue;
+        };
+        let mut values = Vec::new();
+        for variant in variants {
+            if let Some(value) = variant.get("const") {
+                values.push(encode_json(value));
+            } else if let Some(list) = variant.get("enum").and_then(|e| e.as_array()) {
+                values.extend(list.iter().map(encode_json));
+            } else {
+                // A variant that is not a fixed value (e.g. one carrying data): no enum.
+                return Vec::new();
+            }
+        }
+        return values;
+    }
+    Vec::new()
 }

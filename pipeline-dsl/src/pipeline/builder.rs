@@ -115,7 +115,12 @@ impl Pipeline {
 
     /// The JSON Schema of every pipeline parameter, by name.
     pub fn parameter_schemas(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
-        self.graph.borrow().params.iter().map(|p| (p.name.clone(), p.schema.clone())).collect()
+        self.graph
+            .borrow()
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.schema.clone()))
+            .collect()
     }
 
     /// `{{workflow.name}}`: the name of the running workflow.

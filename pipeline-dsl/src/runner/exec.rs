@@ -57,7 +57,12 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         .append(true)
         .open(spawn.log)
         .map_err(|e| io(&format!("cannot open log {}", spawn.log.display()), e))?;
-    let _ = writeln!(log, "$ {} {}", spawn.program.display(), spawn.args.join(" "));
+    let _ = writeln!(
+        log,
+        "$ {} {}",
+        spawn.program.display(),
+        spawn.args.join(" ")
+    );
     let stdout = log.try_clone().map_err(|e| io("cannot share the log", e))?;
     let mut child = Command::new(spawn.program)
         .args(spawn.args)
@@ -229,9 +234,18 @@ pub(crate) fn with_retries<T>(
         let result = attempt(n);
         let retry = match &result {
             Ok(_) => false,
-            Err(e) => n <= plan.limit && if e.errored { plan.on_error } else { plan.on_failure },
+            Err(e) => {
+                n <= plan.limit
+                    && if e.errored {
+                        plan.on_error
+                    } else {
+                        plan.on_failure
+                    }
+            }
         };
-        let wait = retry.then(|| plan.wait_before(n, started.elapsed())).flatten();
+        let wait = retry
+            .then(|| plan.wait_before(n, started.elapsed()))
+            .flatten();
         match wait {
             Some(wait) => std::thread::sleep(wait),
             None => return (result, n),
@@ -268,7 +282,10 @@ mod tests {
         assert_eq!((ms(1), ms(2), ms(3)), (100, 200, 300));
         assert_eq!(plan.wait_before(1, Duration::from_secs(61)), None);
         let mut calls = 0;
-        let quick = RetryPlan { backoff: Duration::ZERO, ..plan };
+        let quick = RetryPlan {
+            backoff: Duration::ZERO,
+            ..plan
+        };
         let (result, attempts) = with_retries(&quick, |n| {
             calls += 1;
             if n < 3 {
@@ -278,12 +295,22 @@ mod tests {
             }
         });
         assert_eq!((result, attempts, calls), (Ok(3), 3, 3));
-        let on_error_only = RetryPlan { on_failure: false, ..quick };
+        let on_error_only = RetryPlan {
+            on_failure: false,
+            ..quick
+        };
         let (_, attempts) = with_retries(&on_error_only, |_| -> Result<(), _> {
-            Err(AttemptError { errored: false, message: "exit status 1".into(), last_line: None })
+            Err(AttemptError {
+                errored: false,
+                message: "exit status 1".into(),
+                last_line: None,
+            })
         });
         assert_eq!(attempts, 1, "OnError does not retry a failure");
-        let bad = RetryStrategy { retry_policy: Some("Sometimes".into()), ..Default::default() };
+        let bad = RetryStrategy {
+            retry_policy: Some("Sometimes".into()),
+            ..Default::default()
+        };
         assert!(RetryPlan::from_strategy(Some(&bad)).is_err());
     }
 }

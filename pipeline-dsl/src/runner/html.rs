@@ -70,7 +70,11 @@ pub(crate) fn page(s: &RunSummary, store: &Store) -> String {
     h.push_str("</div>");
     let exit = svg::graph(s, true);
     if !exit.is_empty() {
-        let _ = write!(h, "<h3>Exit handler (saw <code>{}</code>)</h3><div class=\"graph\">{exit}</div>", s.main_status.as_str());
+        let _ = write!(
+            h,
+            "<h3>Exit handler (saw <code>{}</code>)</h3><div class=\"graph\">{exit}</div>",
+            s.main_status.as_str()
+        );
     }
     h.push_str("<h2>Steps</h2><table><tr><th>task</th><th>item</th><th>status</th><th>attempts</th><th>duration</th></tr>");
     for step in &s.steps {
@@ -86,9 +90,33 @@ pub(crate) fn page(s: &RunSummary, store: &Store) -> String {
             dur = human(step.duration),
         );
     }
-    h.push_str("</table><h2>Details</h2>");
+    h.push_str("</table>");
+    let mut views = String::new();
     for step in &s.steps {
-        h.push_str(&details(step, store));
+        for a in &step.artifacts {
+            let view = artifact_view(a, store);
+            if !view.is_empty() {
+                let item = step
+                    .item
+                    .as_ref()
+                    .map(|i| format!("[{}]", escape(i)))
+                    .unwrap_or_default();
+                let _ = write!(
+                    views,
+                    "<h3>{}{item} · {}</h3>{view}",
+                    escape(&step.task),
+                    escape(&a.name)
+                );
+            }
+        }
+    }
+    if !views.is_empty() {
+        h.push_str("<h2>Metrics and plots</h2>");
+        h.push_str(&views);
+    }
+    h.push_str("<h2>Details</h2>");
+    for step in &s.steps {
+        h.push_str(&details(step));
     }
     h.push_str("</body></html>\n");
     h
@@ -96,24 +124,40 @@ pub(crate) fn page(s: &RunSummary, store: &Store) -> String {
 
 fn badge(text: &str, ok: bool) -> String {
     let color = if ok { "#2e7d32" } else { "#c62828" };
-    format!("<span class=\"badge\" style=\"background:{color}\">{}</span>", escape(text))
+    format!(
+        "<span class=\"badge\" style=\"background:{color}\">{}</span>",
+        escape(text)
+    )
 }
 
 fn anchor(step: &StepRecord) -> String {
     let raw = format!("step-{}-{}", step.task, step.item.as_deref().unwrap_or(""));
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+    raw.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn kv_table<'a>(rows: impl Iterator<Item = (&'a String, &'a String)>) -> String {
     let mut t = String::from("<table>");
     for (k, v) in rows {
-        let _ = write!(t, "<tr><th>{}</th><td><code>{}</code></td></tr>", escape(k), escape(v));
+        let _ = write!(
+            t,
+            "<tr><th>{}</th><td><code>{}</code></td></tr>",
+            escape(k),
+            escape(v)
+        );
     }
     t.push_str("</table>");
     t
 }
 
-fn details(step: &StepRecord, store: &Store) -> String {
+fn details(step: &StepRecord) -> String {
     let mut d = format!(
         "<details id=\"{}\"{}><summary><b>{}</b>{} — <span style=\"color:{}\">{}</span>, {} attempt(s), {}</summary>",
         anchor(step),
@@ -147,15 +191,18 @@ fn details(step: &StepRecord, store: &Store) -> String {
             );
         }
         d.push_str("</table>");
-        for a in &step.artifacts {
-            d.push_str(&artifact_view(a, store));
-        }
     }
     if let Some((text, cut)) = step.log.as_deref().and_then(|p| tail(p, LOG_TAIL)) {
         let _ = write!(
             d,
             "<details><summary>log <code>{}</code>{}</summary><pre>{}</pre></details>",
-            escape(&step.log.as_deref().map(|p| p.display().to_string()).unwrap_or_default()),
+            escape(
+                &step
+                    .log
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ),
             if cut { " (last 64 KiB)" } else { "" },
             escape(&text)
         );
@@ -166,32 +213,29 @@ fn details(step: &StepRecord, store: &Store) -> String {
 
 /// Metrics (KFP `{"metrics": [...]}` JSON) as a table, PNG files as embedded images.
 fn artifact_view(a: &ArtifactRecord, store: &Store) -> String {
-    if a.kind != ArtifactKind::File {
+    if a.kind != ArtifactKind::File || a.size > MAX_PNG.max(MAX_JSON) {
         return String::new();
     }
-    let path = store.blob(&a.digest);
-    if a.size <= MAX_PNG {
-        if let Ok(bytes) = std::fs::read(&path).map(|b| b.starts_with(b"\x89PNG\r\n\x1a\n").then_some(b)) {
-            if let Some(bytes) = bytes {
-                let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-                return format!(
-                    "<h4>Plot: {}</h4><img alt=\"{}\" src=\"data:image/png;base64,{data}\">",
-                    escape(&a.name),
-                    escape(&a.name)
-                );
-            }
-        }
+    let Ok(bytes) = std::fs::read(store.blob(&a.digest)) else {
+        return String::new();
+    };
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && a.size <= MAX_PNG {
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        return format!(
+            "<img alt=\"{}\" src=\"data:image/png;base64,{data}\">",
+            escape(&a.name)
+        );
     }
     if a.size > MAX_JSON {
         return String::new();
     }
-    let Ok(json) = std::fs::read(&path).map(|b| serde_json::from_slice::<serde_json::Value>(&b)) else {
+    let metrics = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("metrics")?.as_array().cloned());
+    let Some(metrics) = metrics else {
         return String::new();
     };
-    let Some(metrics) = json.ok().and_then(|v| v.get("metrics").and_then(|m| m.as_array()).cloned()) else {
-        return String::new();
-    };
-    let mut t = format!("<h4>Metrics: {}</h4><table><tr><th>name</th><th>value</th></tr>", escape(&a.name));
+    let mut t = String::from("<table class=\"metrics\"><tr><th>metric</th><th>value</th></tr>");
     for m in metrics {
         let name = m.get("name").and_then(|v| v.as_str()).unwrap_or("?");
         let value = m.get("numberValue").and_then(|v| v.as_f64());
@@ -200,7 +244,12 @@ fn artifact_view(a: &ArtifactRecord, store: &Store) -> String {
             (Some(v), _) => format!("{v:.4}"),
             (None, _) => "?".into(),
         };
-        let _ = write!(t, "<tr><td>{}</td><td>{}</td></tr>", escape(name), escape(&shown));
+        let _ = write!(
+            t,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            escape(name),
+            escape(&shown)
+        );
     }
     t.push_str("</table>");
     t

@@ -68,7 +68,13 @@ fn key_of(value: &Value) -> String {
     };
     let safe: String = text
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(40)
         .collect();
     if safe.starts_with('.') {
@@ -181,7 +187,11 @@ mod tests {
         .unwrap()
         .unwrap();
         let keys: Vec<_> = items.iter().map(|i| i.key.as_str()).collect();
-        assert_eq!(keys, ["00000", "00001", "00002"], "an object without key -> indices");
+        assert_eq!(
+            keys,
+            ["00000", "00001", "00002"],
+            "an object without key -> indices"
+        );
         let items = expand(
             &task(json!({"name": "t", "template": "t",
                 "withSequence": {"count": "{{workflow.parameters.n}}", "start": "1", "format": "fold-%02d"}})),
@@ -190,10 +200,20 @@ mod tests {
         .unwrap()
         .unwrap();
         let values: Vec<_> = items.iter().map(|i| i.value.clone()).collect();
-        assert_eq!(values, [json!("fold-01"), json!("fold-02"), json!("fold-03")]);
+        assert_eq!(
+            values,
+            [json!("fold-01"), json!("fold-02"), json!("fold-03")]
+        );
         assert_eq!(items[0].key, "fold-01");
-        assert!(expand(&task(json!({"name": "t", "template": "t", "withParam": "nope"})), &scope).is_err());
-        assert_eq!(expand(&task(json!({"name": "t", "template": "t"})), &scope), Ok(None));
+        assert!(expand(
+            &task(json!({"name": "t", "template": "t", "withParam": "nope"})),
+            &scope
+        )
+        .is_err());
+        assert_eq!(
+            expand(&task(json!({"name": "t", "template": "t"})), &scope),
+            Ok(None)
+        );
     }
 
     #[test]

@@ -15,8 +15,11 @@
 //!   (with its name), the resolved input parameters, the input artifact digests, the substituted
 //!   args/env and the digest of the components binary. A rerun reuses an entry only if every
 //!   blob it names still exists, so deleting a blob reruns the step that made it.
-//! - `runs/<workflow name>/`: `logs/<task>[-<item>]-attempt<N>.log`, `work/`, `run.json` and
-//!   a self-contained `report.html`.
+//! - `runs/<workflow name>/`: `logs/<task>[-<item>]-attempt<N>.log`, `work/` (one directory
+//!   per attempt standing in for `/scratch`: `in/`, `out/`, `home/`, `tmp/`), `run.json` and a
+//!   self-contained `report.html`.
+//! - `tmp/` (blobs being written) and `binaries.json` (digests of components binaries, keyed by
+//!   path, size and modification time, so a large binary is hashed once).
 //!
 //! ```no_run
 //! use pipeline_dsl::runner::{run, RunOptions};
@@ -31,11 +34,17 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Differences from Argo: a DAG keeps scheduling independent branches after a failure unless it
-//! sets `failFast: true`; `{{=expr}}` tags, `=~`, nested DAG templates, script/resource
-//! templates and http artifacts are not supported (the run stops with an error naming them);
-//! Secret and ConfigMap environment variables are not set (a notice in the log names them).
+//! Differences from Argo:
+//! - a DAG keeps scheduling independent branches after a failure unless it sets
+//!   `failFast: true` (Argo's default is `true`: emit `failFast: false` to get the same behaviour
+//!   on a cluster);
+//! - nested DAG templates and script/resource templates stop the run before it starts;
+//!   `{{=expr}}` tags, `=~`, `withParam` over non-lists and http artifacts fail the task that
+//!   uses them, with an error naming them;
+//! - Secret and ConfigMap environment variables are not set (a notice in the log names them);
+//! - a retry's backoff wait holds its parallelism slot.
 
+mod aggregate;
 mod cache;
 mod context;
 mod dag;
@@ -44,9 +53,11 @@ mod duration;
 mod exec;
 mod html;
 mod items;
+mod plan;
 mod prepare;
 mod progress;
 mod report;
+mod setup;
 mod step;
 mod store;
 mod subst;
@@ -107,7 +118,10 @@ impl Default for RunOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum RunnerError {
     /// An override names a parameter the workflow does not declare.
-    #[error("unknown workflow parameter `{name}` (the workflow declares: {})", known.join(", "))]
+    #[error(
+        "unknown workflow parameter `{name}` (the workflow declares {})",
+        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+    )]
     UnknownParameter {
         /// The unknown name.
         name: String,
@@ -172,7 +186,11 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     let mut progress = Progress::new(options.progress, &ctx.name, total);
     let scope = ctx.workflow_scope();
     let main = dag::run_dag(&ctx, &main_plan, &scope, false, &mut progress);
-    let main_status = if main.failed { WorkflowStatus::Failed } else { WorkflowStatus::Succeeded };
+    let main_status = if main.failed {
+        WorkflowStatus::Failed
+    } else {
+        WorkflowStatus::Succeeded
+    };
     let mut tasks = main.tasks;
     let mut steps = main.steps;
     let mut failed = main.failed;
@@ -191,7 +209,11 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         tasks.extend(exit.tasks);
         steps.extend(exit.steps);
     }
-    let status = if failed { WorkflowStatus::Failed } else { WorkflowStatus::Succeeded };
+    let status = if failed {
+        WorkflowStatus::Failed
+    } else {
+        WorkflowStatus::Succeeded
+    };
     let duration = started.elapsed();
     progress.finish(status, duration);
     let summary = RunSummary {

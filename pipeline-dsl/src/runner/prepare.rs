@@ -81,7 +81,11 @@ pub(crate) fn prepare<'w>(
     let mut artifacts = BTreeMap::new();
     if let Some(args) = &task.arguments {
         for p in &args.parameters {
-            let text = p.value.as_deref().or(p.default.as_deref()).unwrap_or_default();
+            let text = p
+                .value
+                .as_deref()
+                .or(p.default.as_deref())
+                .unwrap_or_default();
             match substitute(text, &scope) {
                 Ok(v) => params.insert(p.name.clone(), v),
                 Err(e) => return Prepared::Error(format!("parameter `{}`: {e}", p.name)),
@@ -119,12 +123,15 @@ pub(crate) fn source(
 ) -> Result<Option<Source>, String> {
     let optional = a.optional == Some(true);
     if let Some(from) = &a.from {
-        let (task, name) = artifact_ref(from)
-            .ok_or_else(|| format!("`from: {from}` is not `{{{{tasks.T.outputs.artifacts.A}}}}`"))?;
+        let (task, name) = artifact_ref(from).ok_or_else(|| {
+            format!("`from: {from}` is not `{{{{tasks.T.outputs.artifacts.A}}}}`")
+        })?;
         return match outputs.get(&(task.to_owned(), name.to_owned())) {
             Some(stored) => Ok(Some(Source::Stored(stored.clone()))),
             None if optional => Ok(None),
-            None => Err(format!("task `{task}` has no output artifact `{name}` (did it run?)")),
+            None => Err(format!(
+                "task `{task}` has no output artifact `{name}` (did it run?)"
+            )),
         };
     }
     if let Some(key) = a.s3.as_ref().and_then(|s| s.key.as_ref()) {
@@ -160,7 +167,12 @@ fn gather(ctx: &Ctx, key: &str) -> Option<Source> {
     let members: Vec<(String, Stored)> = keys
         .range(prefix.clone()..)
         .take_while(|(k, _)| k.starts_with(&prefix))
-        .map(|(k, v)| (k[prefix.len()..].trim_end_matches('/').to_owned(), v.clone()))
+        .map(|(k, v)| {
+            (
+                k[prefix.len()..].trim_end_matches('/').to_owned(),
+                v.clone(),
+            )
+        })
         .filter(|(name, _)| !name.is_empty())
         .collect();
     (!members.is_empty()).then_some(Source::Gathered(members))

@@ -29,12 +29,20 @@ impl Progress {
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let overall = multi.add(ProgressBar::new(tasks as u64));
-        if let Ok(style) = ProgressStyle::with_template("{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} tasks {elapsed}") {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} tasks {elapsed}",
+        ) {
             overall.set_style(style.progress_chars("=> "));
         }
         overall.set_prefix(workflow.to_owned());
         overall.enable_steady_tick(Duration::from_millis(200));
-        Progress { ui: Some(Ui { multi, overall, running: BTreeMap::new() }) }
+        Progress {
+            ui: Some(Ui {
+                multi,
+                overall,
+                running: BTreeMap::new(),
+            }),
+        }
     }
 
     /// Execution `id` (`label`) started.
@@ -82,7 +90,9 @@ impl Progress {
         );
         match &mut self.ui {
             None => match record.status {
-                StepStatus::Failed => tracing::error!("{}", record.message.as_deref().unwrap_or(&line)),
+                StepStatus::Failed => {
+                    tracing::error!("{}", record.message.as_deref().unwrap_or(&line))
+                }
                 _ => tracing::info!(step = %label, status = record.status.as_str(), "{line}"),
             },
             Some(ui) => {
@@ -108,7 +118,9 @@ impl Progress {
     /// The run ended.
     pub(crate) fn finish(&mut self, status: WorkflowStatus, elapsed: Duration) {
         match self.ui.take() {
-            None => tracing::info!(status = status.as_str(), elapsed = %human(elapsed), "run finished"),
+            None => {
+                tracing::info!(status = status.as_str(), elapsed = %human(elapsed), "run finished")
+            }
             Some(ui) => {
                 for bar in ui.running.values() {
                     bar.finish_and_clear();

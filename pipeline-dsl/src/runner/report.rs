@@ -26,7 +26,12 @@ impl RunSummary {
                     s.status.as_str().to_owned(),
                     s.attempts.to_string(),
                     human(s.duration),
-                    if s.status == StepStatus::Cached { "yes" } else { "no" }.to_owned(),
+                    if s.status == StepStatus::Cached {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .to_owned(),
                 ]
             })
             .collect();

@@ -9,13 +9,13 @@ use sha2::{Digest, Sha256};
 
 use super::cache::{self, Entry};
 use super::context::Ctx;
+use super::duration;
 use super::exec::{self, AttemptError, RetryPlan, Spawn};
 use super::prepare::{source, ArtifactIndex, Source, Unit};
 use super::store::hex;
 use super::subst::{substitute, Scope};
 use super::summary::StepStatus;
 use super::workdir::{self, Collected};
-use super::duration;
 
 /// How one execution ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +68,10 @@ pub(crate) fn execute(ctx: &Ctx, unit: &Unit, on_attempt: &dyn Fn(u32)) -> Outco
     let started = Instant::now();
     let mut outcome = match resolve(ctx, unit) {
         Ok(resolved) => run(ctx, unit, &resolved, on_attempt),
-        Err(e) => Outcome::not_run(StepStatus::Failed, format!("task `{}` failed: {e}", unit.label)),
+        Err(e) => Outcome::not_run(
+            StepStatus::Failed,
+            format!("task `{}` failed: {e}", unit.label),
+        ),
     };
     outcome.duration = started.elapsed();
     outcome
@@ -105,7 +108,10 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
             None => return Err(format!("input artifact `{}` was not passed", a.name)),
         };
         let Some(found) = found else { continue };
-        let path = a.path.clone().ok_or_else(|| format!("input artifact `{}` has no path", a.name))?;
+        let path = a
+            .path
+            .clone()
+            .ok_or_else(|| format!("input artifact `{}` has no path", a.name))?;
         digests.insert(a.name.clone(), digest_of(&found));
         inputs.push((path, found));
     }
@@ -142,7 +148,16 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         &serde_json::json!({ "args": args, "env": env }),
         &ctx.binary_digest,
     );
-    Ok(Resolved { scope, inputs, args, env, notices, retry, timeout, key })
+    Ok(Resolved {
+        scope,
+        inputs,
+        args,
+        env,
+        notices,
+        retry,
+        timeout,
+        key,
+    })
 }
 
 fn digest_of(source: &Source) -> String {
@@ -153,7 +168,11 @@ fn digest_of(source: &Source) -> String {
     }
 }
 
-fn timeout(ctx: &Ctx, template: &crate::argo::Template, scope: &Scope) -> Result<Option<Duration>, String> {
+fn timeout(
+    ctx: &Ctx,
+    template: &crate::argo::Template,
+    scope: &Scope,
+) -> Result<Option<Duration>, String> {
     let mut limit: Option<Duration> = None;
     let mut tighten = |d: Duration| limit = Some(limit.map_or(d, |l| l.min(d)));
     if let Some(t) = &template.timeout {
@@ -178,7 +197,11 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
         if let Some(hit) = cache::lookup(&ctx.store, &r.key) {
             match workdir::output_keys(unit.template, &r.scope) {
                 Ok(keys) => {
-                    let collected = Collected { parameters: hit.parameters, artifacts: hit.artifacts, keys };
+                    let collected = Collected {
+                        parameters: hit.parameters,
+                        artifacts: hit.artifacts,
+                        keys,
+                    };
                     register_keys(ctx, &collected);
                     return Outcome {
                         status: StepStatus::Cached,
@@ -190,7 +213,12 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
                         message: None,
                     };
                 }
-                Err(e) => return Outcome::not_run(StepStatus::Failed, format!("task `{}` failed: {e}", unit.label)),
+                Err(e) => {
+                    return Outcome::not_run(
+                        StepStatus::Failed,
+                        format!("task `{}` failed: {e}", unit.label),
+                    )
+                }
             }
         }
     }
@@ -218,7 +246,11 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
         }
         Err(e) => {
             let plural = if attempts == 1 { "" } else { "s" };
-            let last = e.last_line.as_ref().map(|l| format!(": {l}")).unwrap_or_default();
+            let last = e
+                .last_line
+                .as_ref()
+                .map(|l| format!(": {l}"))
+                .unwrap_or_default();
             let message = format!(
                 "task `{}` failed after {attempts} attempt{plural}: {}{last} (log: {})",
                 unit.label,
@@ -239,27 +271,41 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
 }
 
 fn attempt(ctx: &Ctx, unit: &Unit, r: &Resolved, n: u32) -> Result<Collected, AttemptError> {
-    let work = ctx.run_dir.join("work").join(&unit.label).join(format!("attempt{n}"));
+    let work = ctx
+        .run_dir
+        .join("work")
+        .join(&unit.label)
+        .join(format!("attempt{n}"));
     let log = exec::log_path(&ctx.run_dir.join("logs"), &unit.label, n);
     let err = |what: &str, e: &dyn std::fmt::Display| AttemptError::error(format!("{what}: {e}"));
     workdir::create(&work).map_err(|e| err(&format!("cannot create {}", work.display()), &e))?;
-    let mut header = format!("# task {} attempt {n}, work dir {}\n", unit.label, work.display());
+    let mut header = format!(
+        "# task {} attempt {n}, work dir {}\n",
+        unit.label,
+        work.display()
+    );
     for notice in &r.notices {
         header.push_str(notice);
         header.push('\n');
         tracing::warn!(task = %unit.label, "{notice}");
     }
-    std::fs::write(&log, header).map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
+    std::fs::write(&log, header)
+        .map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
     for (path, source) in &r.inputs {
         let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
         workdir::materialize(&ctx.store, source, &dest)
             .map_err(|e| err(&format!("cannot place input {path}"), &e))?;
     }
     let args: Vec<String> = r.args.iter().map(|a| workdir::remap(a, &work)).collect();
-    let env: Vec<(String, String)> =
-        r.env.iter().map(|(k, v)| (k.clone(), workdir::remap(v, &work))).collect();
+    let env: Vec<(String, String)> = r
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), workdir::remap(v, &work)))
+        .collect();
     if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
-        return Err(AttemptError::error("the workflow's activeDeadlineSeconds has passed"));
+        return Err(AttemptError::error(
+            "the workflow's activeDeadlineSeconds has passed",
+        ));
     }
     exec::spawn_and_wait(&Spawn {
         program: &ctx.binary,

@@ -158,10 +158,18 @@ impl Store {
             };
             let bytes = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
             let digest = self.put_bytes(&bytes)?;
-            Ok(Stored { digest, kind: ArtifactKind::Directory, size })
+            Ok(Stored {
+                digest,
+                kind: ArtifactKind::Directory,
+                size,
+            })
         } else {
             let (digest, size) = self.put_reader(&mut File::open(path)?)?;
-            Ok(Stored { digest, kind: ArtifactKind::File, size })
+            Ok(Stored {
+                digest,
+                kind: ArtifactKind::File,
+                size,
+            })
         }
     }
 
@@ -171,7 +179,9 @@ impl Store {
         let manifest: Manifest = serde_json::from_slice(&bytes)
             .map_err(|e| io::Error::other(format!("bad manifest {digest}: {e}")))?;
         if manifest.format != MANIFEST_FORMAT {
-            return Err(io::Error::other(format!("bad manifest {digest}: unknown format")));
+            return Err(io::Error::other(format!(
+                "bad manifest {digest}: unknown format"
+            )));
         }
         Ok(manifest)
     }
@@ -180,7 +190,12 @@ impl Store {
     pub(crate) fn blobs_of(&self, stored: &Stored) -> io::Result<Vec<String>> {
         let mut out = vec![stored.digest.clone()];
         if stored.kind == ArtifactKind::Directory {
-            out.extend(self.manifest(&stored.digest)?.files.into_iter().map(|f| f.digest));
+            out.extend(
+                self.manifest(&stored.digest)?
+                    .files
+                    .into_iter()
+                    .map(|f| f.digest),
+            );
         }
         Ok(out)
     }
@@ -203,8 +218,14 @@ impl Store {
                 fs::create_dir_all(dest)?;
                 for entry in self.manifest(&stored.digest)?.files {
                     let rel = Path::new(&entry.path);
-                    if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-                        return Err(io::Error::other(format!("unsafe path {} in manifest", entry.path)));
+                    if rel
+                        .components()
+                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+                    {
+                        return Err(io::Error::other(format!(
+                            "unsafe path {} in manifest",
+                            entry.path
+                        )));
                     }
                     let target = dest.join(rel);
                     if let Some(parent) = target.parent() {
@@ -228,10 +249,12 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in fs::read_dir(root.join(rel))? {
         let entry = entry?;
         let rel = rel.join(entry.file_name());
-        let meta = fs::metadata(entry.path())?;
+        let meta = fs::symlink_metadata(entry.path())?;
         if meta.is_dir() {
             walk(root, &rel, out)?;
-        } else if meta.is_file() {
+        } else if meta.is_file() || fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
+            // Symlinks to files are stored as the file; symlinks to directories are skipped
+            // (they could loop).
             out.push(rel);
         }
     }
@@ -256,7 +279,6 @@ pub(crate) fn digest_file(path: &Path) -> io::Result<String> {
     io::copy(&mut file, &mut hasher)?;
     Ok(hex(&hasher.finalize()))
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -111,7 +111,10 @@ mod tests {
             "wf-abc/fit/00001"
         );
         assert_eq!(substitute("{{item.value}}", &scope).unwrap(), "2.5");
-        assert_eq!(substitute("{{item.obj}}", &scope).unwrap(), r#"{"a":[1,true]}"#);
+        assert_eq!(
+            substitute("{{item.obj}}", &scope).unwrap(),
+            r#"{"a":[1,true]}"#
+        );
         let whole: Value = serde_json::from_str(&substitute("{{item}}", &scope).unwrap()).unwrap();
         assert_eq!(whole["obj"], json!({"a": [1, true]}));
         let err = substitute("x {{workflow.nope}}", &scope).unwrap_err();

@@ -13,21 +13,31 @@ const GAP_Y: usize = 18;
 
 /// The graph of the main DAG or of the exit handler's tasks.
 pub(crate) fn graph(summary: &RunSummary, exit_handler: bool) -> String {
-    let tasks: Vec<&TaskRecord> = summary.tasks.iter().filter(|t| t.exit_handler == exit_handler).collect();
+    let tasks: Vec<&TaskRecord> = summary
+        .tasks
+        .iter()
+        .filter(|t| t.exit_handler == exit_handler)
+        .collect();
     if tasks.is_empty() {
         return String::new();
     }
     let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
     for _ in 0..tasks.len() {
         for t in &tasks {
-            let d = t.depends.iter().filter_map(|d| depth.get(d.as_str())).map(|d| d + 1).max().unwrap_or(0);
+            let d = t
+                .depends
+                .iter()
+                .filter_map(|d| depth.get(d.as_str()))
+                .map(|d| d + 1)
+                .max()
+                .unwrap_or(0);
             depth.insert(&t.name, d);
         }
     }
     let mut rows: BTreeMap<usize, usize> = BTreeMap::new();
     let mut pos: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for t in &tasks {
-        let col = depth[t.name.as_str()];
+        let col = depth.get(t.name.as_str()).copied().unwrap_or(0);
         let row = rows.entry(col).or_insert(0);
         pos.insert(&t.name, (10 + col * (W + GAP_X), 10 + *row * (H + GAP_Y)));
         *row += 1;
@@ -39,7 +49,7 @@ pub(crate) fn graph(summary: &RunSummary, exit_handler: bool) -> String {
     );
     svg.push_str(r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#777"/></marker></defs>"##);
     for t in &tasks {
-        let (x, y) = pos[t.name.as_str()];
+        let (x, y) = pos.get(t.name.as_str()).copied().unwrap_or((10, 10));
         for d in &t.depends {
             if let Some((dx, dy)) = pos.get(d.as_str()) {
                 let _ = write!(
@@ -53,14 +63,27 @@ pub(crate) fn graph(summary: &RunSummary, exit_handler: bool) -> String {
         }
     }
     for t in &tasks {
-        let (x, y) = pos[t.name.as_str()];
-        let items = summary.steps.iter().filter(|s| s.task == t.name && s.item.is_some()).count();
-        let fan = if items > 0 { format!(" ×{items}") } else { String::new() };
+        let (x, y) = pos.get(t.name.as_str()).copied().unwrap_or((10, 10));
+        let items = summary
+            .steps
+            .iter()
+            .filter(|s| s.task == t.name && s.item.is_some())
+            .count();
+        let fan = if items > 0 {
+            format!(" ×{items}")
+        } else {
+            String::new()
+        };
         let name: String = t.name.chars().take(22).collect();
         let _ = write!(
             svg,
             r##"<g><title>{title}</title><rect x="{x}" y="{y}" width="{W}" height="{H}" rx="6" fill="{color}" fill-opacity="0.15" stroke="{color}" stroke-width="2"/><text x="{tx}" y="{ty1}" font-size="13" font-weight="bold" text-anchor="middle">{name}</text><text x="{tx}" y="{ty2}" font-size="11" text-anchor="middle" fill="{color}">{status}{fan}</text></g>"##,
-            title = escape(&format!("{} ({}) {}", t.name, t.template, t.expression.clone().unwrap_or_default())),
+            title = escape(&format!(
+                "{} ({}) {}",
+                t.name,
+                t.template,
+                t.expression.clone().unwrap_or_default()
+            )),
             color = status_color(t.status),
             tx = x + W / 2,
             ty1 = y + 18,

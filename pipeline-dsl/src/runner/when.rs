@@ -82,7 +82,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
             .find(|op| rest.starts_with(**op) && (**op != "-" || tokens_expect_operator(&tokens)))
         {
             if matches!(*op, "=~" | "!~") {
-                return Err(format!("operator `{op}` is not supported by the local runner"));
+                return Err(format!(
+                    "operator `{op}` is not supported by the local runner"
+                ));
             }
             tokens.push(Token::Op(op));
             rest = &rest[op.len()..];
@@ -160,7 +162,10 @@ impl Parser {
 
     fn compare(&mut self) -> Result<Val, String> {
         let mut lhs = self.unary()?;
-        while let Some(op) = ["==", "!=", "<=", ">=", "<", ">"].into_iter().find(|op| self.eat(op)) {
+        while let Some(op) = ["==", "!=", "<=", ">=", "<", ">"]
+            .into_iter()
+            .find(|op| self.eat(op))
+        {
             let rhs = self.unary()?;
             lhs = Val::Bool(compare(&lhs, op, &rhs)?);
         }

@@ -46,8 +46,13 @@ pub(crate) fn local_path(container: &str, work: &Path) -> Result<PathBuf, String
             format!("path `{container}` is outside {SCRATCH}; the local runner only maps {SCRATCH}")
         })?;
     let rel = Path::new(rest.trim_start_matches('/'));
-    if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-        return Err(format!("path `{container}` is not a plain path under {SCRATCH}"));
+    if rel
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(format!(
+            "path `{container}` is not a plain path under {SCRATCH}"
+        ));
     }
     Ok(work.join(rel))
 }
@@ -122,9 +127,9 @@ pub(crate) fn collect(
                 Some(default) => default,
                 None => {
                     return Err(format!(
-                        "output parameter `{}`: only valueFrom.path is supported by the local runner",
-                        p.name
-                    ))
+                    "output parameter `{}`: only valueFrom.path is supported by the local runner",
+                    p.name
+                ))
                 }
             },
         };
@@ -140,7 +145,10 @@ pub(crate) fn collect(
             if a.optional == Some(true) {
                 continue;
             }
-            return Err(format!("output artifact `{}`: {path} was not written", a.name));
+            return Err(format!(
+                "output artifact `{}`: {path} was not written",
+                a.name
+            ));
         }
         let stored = store
             .put_path(&local)
@@ -154,7 +162,10 @@ pub(crate) fn collect(
 }
 
 /// Resolved repository keys of the template's outputs (re-derived on a cache hit).
-pub(crate) fn output_keys(template: &Template, scope: &Scope) -> Result<BTreeMap<String, String>, String> {
+pub(crate) fn output_keys(
+    template: &Template,
+    scope: &Scope,
+) -> Result<BTreeMap<String, String>, String> {
     let mut keys = BTreeMap::new();
     for a in template.outputs.iter().flat_map(|o| &o.artifacts) {
         if let Some(key) = a.s3.as_ref().and_then(|s| s.key.as_ref()) {
@@ -171,7 +182,10 @@ mod tests {
     #[test]
     fn remaps_scratch_paths_only() {
         let w = Path::new("/runs/x/work/a");
-        assert_eq!(remap("rows=/scratch/in/rows", w), "rows=/runs/x/work/a/in/rows");
+        assert_eq!(
+            remap("rows=/scratch/in/rows", w),
+            "rows=/runs/x/work/a/in/rows"
+        );
         assert_eq!(remap("/scratch/home", w), "/runs/x/work/a/home");
         assert_eq!(remap("/scratch", w), "/runs/x/work/a");
         assert_eq!(remap("/data/scratch/x", w), "/data/scratch/x");

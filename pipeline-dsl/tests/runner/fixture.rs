@@ -50,7 +50,11 @@ fn trace(ctx: &RunContext) {
     if let Ok(path) = std::env::var("FIXTURE_TRACE") {
         use std::io::Write;
         let params: Vec<String> = ctx.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
             let _ = writeln!(f, "{} {}", ctx.component, params.join(" "));
         }
     }
@@ -71,13 +75,17 @@ pub struct Rows {
 /// Makes `0..n`.
 #[component]
 pub fn make(n: u32) -> Result<Rows> {
-    Ok(Rows { rows: Json((0..n).collect()) })
+    Ok(Rows {
+        rows: Json((0..n).collect()),
+    })
 }
 
 /// Doubles every number.
 #[component]
 pub fn double(rows: Input<Json<Vec<u32>>>) -> Result<Rows> {
-    Ok(Rows { rows: Json(rows.0 .0.iter().map(|r| r * 2).collect()) })
+    Ok(Rows {
+        rows: Json(rows.0 .0.iter().map(|r| r * 2).collect()),
+    })
 }
 
 #[derive(Outputs)]
@@ -89,7 +97,9 @@ pub struct Summed {
 /// Sums the numbers.
 #[component]
 pub fn total(rows: Input<Json<Vec<u32>>>) -> Result<Summed> {
-    Ok(Summed { sum: Param(rows.0 .0.iter().map(|r| u64::from(*r)).sum()) })
+    Ok(Summed {
+        sum: Param(rows.0 .0.iter().map(|r| u64::from(*r)).sum()),
+    })
 }
 
 #[derive(Outputs)]
@@ -104,7 +114,10 @@ pub struct Fitted {
 #[component]
 pub fn fit(rows: Input<Json<Vec<u32>>>, fold: u32) -> Result<Fitted> {
     let model: Vec<u32> = rows.0 .0.iter().copied().filter(|r| *r != fold).collect();
-    Ok(Fitted { model: Json(model), score: Param(0.5 + f64::from(fold) / 10.0) })
+    Ok(Fitted {
+        model: Json(model),
+        score: Param(0.5 + f64::from(fold) / 10.0),
+    })
 }
 
 #[derive(Outputs)]
@@ -121,10 +134,10 @@ pub struct Merged {
 
 /// A 1x1 PNG.
 const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0,
-    0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0d, 0x49, 0x44, 0x41,
-    0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99,
-    0x3d, 0x1d, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0,
+    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0d, 0x49, 0x44, 0x41, 0x54,
+    0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d,
+    0x1d, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
 /// Merges the fold models.
@@ -132,7 +145,9 @@ const PNG: &[u8] = &[
 pub fn merge(models: Input<Collection<Json<Vec<u32>>>>) -> Result<Merged> {
     let merged: Vec<Vec<u32>> = models.0.iter().map(|m| m.0.clone()).collect();
     Ok(Merged {
-        metrics: Metrics::new().with("folds", merged.len() as f64).with_percentage("accuracy", 0.75),
+        metrics: Metrics::new()
+            .with("folds", merged.len() as f64)
+            .with_percentage("accuracy", 0.75),
         merged: Json(merged),
         plot: Png(PNG.to_vec()),
         accuracy: Param(0.75),
@@ -148,7 +163,9 @@ pub struct Published {
 /// Publishes the merged model.
 #[component]
 pub fn publish(model: Input<Json<Vec<Vec<u32>>>>) -> Result<Published> {
-    Ok(Published { url: Param(format!("mem://model/{}", model.0 .0.len())) })
+    Ok(Published {
+        url: Param(format!("mem://model/{}", model.0 .0.len())),
+    })
 }
 
 /// Announces the published model.
@@ -167,12 +184,17 @@ pub struct Attempts {
 /// Fails the first `failures` times (counting in the file `counter`).
 #[component]
 pub fn flaky(counter: String, failures: u32) -> Result<Attempts> {
-    let seen: u32 = std::fs::read_to_string(&counter).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    let seen: u32 = std::fs::read_to_string(&counter)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
     std::fs::write(&counter, (seen + 1).to_string())?;
     if seen < failures {
         return Err(format!("flaky failure {} of {failures}", seen + 1).into());
     }
-    Ok(Attempts { attempt: Param(seen + 1) })
+    Ok(Attempts {
+        attempt: Param(seen + 1),
+    })
 }
 
 /// Always fails, after writing some markup to stdout.
@@ -201,7 +223,9 @@ pub fn block(rows: Input<Json<Vec<u32>>>, marker: String) -> Result<Rows> {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Ok(Rows { rows: Json(rows.0 .0.clone()) })
+    Ok(Rows {
+        rows: Json(rows.0 .0.clone()),
+    })
 }
 
 /// Writes the workflow status and failures to `out`.

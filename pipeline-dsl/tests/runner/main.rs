@@ -27,7 +27,12 @@ fn main() {
     arguments.test_threads.get_or_insert(1);
     let trials = scenarios::ALL
         .iter()
-        .map(|(name, test)| Trial::test(*name, move || Ok(test())))
+        .map(|(name, test)| {
+            Trial::test(*name, move || {
+                test();
+                Ok(())
+            })
+        })
         .collect();
     libtest_mimic::run(&arguments, trials).exit();
 }
@@ -38,16 +43,34 @@ pub struct Env {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl Default for Env {
+    fn default() -> Self {
+        Env::new()
+    }
+}
+
 impl Env {
     /// A fresh environment, deleted when dropped.
+    /// Set `RUNNER_TEST_KEEP=1` to keep it (the path is printed) and look at the reports.
     pub fn new() -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
-        Env { root: dir.path().to_owned(), _dir: Some(dir) }
+        if std::env::var_os("RUNNER_TEST_KEEP").is_some() {
+            let root = dir.keep();
+            eprintln!("keeping {}", root.display());
+            return Env::at(&root);
+        }
+        Env {
+            root: dir.path().to_owned(),
+            _dir: Some(dir),
+        }
     }
 
     /// An environment in an existing directory (kept).
     pub fn at(root: &Path) -> Env {
-        Env { root: root.to_owned(), _dir: None }
+        Env {
+            root: root.to_owned(),
+            _dir: None,
+        }
     }
 
     /// The scratch directory.
@@ -87,11 +110,17 @@ impl Env {
 
     /// Compiles the pipeline and makes its steps trace themselves into this environment.
     pub fn compile(&self, p: &Pipeline) -> Workflow {
-        let mut wf = p.compile().expect("compiles").workflow();
+        // Through YAML, so the runner executes exactly what a `pipeline.yaml` would hold.
+        let yaml = p.compile().expect("compiles").to_yaml().expect("yaml");
+        let mut wf = pipeline_dsl::argo::from_yaml(&yaml).expect("parses");
         let trace = self.path("trace").display().to_string();
         for t in &mut wf.spec.templates {
             if let Some(c) = &mut t.container {
-                c.env.push(EnvVar { name: "FIXTURE_TRACE".into(), value: Some(trace.clone()), ..Default::default() });
+                c.env.push(EnvVar {
+                    name: "FIXTURE_TRACE".into(),
+                    value: Some(trace.clone()),
+                    ..Default::default()
+                });
             }
         }
         wf
@@ -110,12 +139,19 @@ pub fn statuses(summary: &RunSummary, task: &str) -> Vec<StepStatus> {
 
 /// How many trace lines start with `component`.
 pub fn count(lines: &[String], component: &str) -> usize {
-    lines.iter().filter(|l| l.split(' ').next() == Some(component)).count()
+    lines
+        .iter()
+        .filter(|l| l.split(' ').next() == Some(component))
+        .count()
 }
 
 /// Reads a stored artifact of a step.
 pub fn artifact(summary: &RunSummary, task: &str, name: &str) -> String {
     let step = summary.step(task).expect("step");
-    let a = step.artifacts.iter().find(|a| a.name == name).expect("artifact");
+    let a = step
+        .artifacts
+        .iter()
+        .find(|a| a.name == name)
+        .expect("artifact");
     std::fs::read_to_string(&a.path).expect("blob")
 }

@@ -1,12 +1,17 @@
 use super::featurize::FeatureMatrix;
-use crate::model::ensemble::FoldModel;
+use crate::model::ensemble::{Ensemble, FoldModel};
+use crate::model::importance::{permutation_importance, FoldData};
+use crate::model::metrics::MetricsSummary;
+use crate::model::plots;
 use pipeline_dsl::prelude::*;
 
 /// What `evaluate` produces.
 #[derive(Outputs)]
 pub struct EvaluateOutputs {
-    /// KFP metrics: accuracy, precision, recall, F1, ROC AUC, PR AUC, confusion counts.
+    /// KFP metrics: accuracy, precision, recall, F1, ROC AUC, PR AUC, log loss, confusion counts.
     pub metrics: Metrics,
+    /// The same figures, typed (they go into the model bundle).
+    pub evaluation: Json<MetricsSummary>,
     /// Out-of-fold accuracy (gates `publish`).
     pub accuracy: Param<f64>,
     /// Out-of-fold ROC AUC.
@@ -15,23 +20,75 @@ pub struct EvaluateOutputs {
     pub roc_curve: Png,
     /// Precision-recall curve.
     pub pr_curve: Png,
-    /// Confusion matrix.
+    /// Confusion matrix at threshold 0.5.
     pub confusion_matrix: Png,
     /// Train/validation loss per epoch of every fold.
     pub loss_curves: Png,
-    /// Permutation importance of each feature.
+    /// Permutation importance (ROC AUC drop) of each feature.
     pub feature_importance: Png,
-    /// The evaluation in words.
-    pub summary: Markdown,
 }
 
-/// Scores the fold ensemble on out-of-fold predictions (every passenger predicted by the model
-/// that did not see it): metrics, plots and a summary.
+/// Scores the fold ensemble out of fold: every passenger is predicted by the fold model that
+/// did not train on it. Metrics, a typed summary and plots.
 #[component(cpu = "500m", memory = "256Mi")]
 pub fn evaluate(
     models: Input<Collection<Json<FoldModel>>>,
     features: Input<Json<FeatureMatrix>>,
 ) -> Result<EvaluateOutputs> {
-    let _ = (models, features);
-    Err("evaluate: being implemented".into())
+    let m = &features.0;
+    let ensemble = Ensemble {
+        folds: models
+            .0
+            .into_items()
+            .into_iter()
+            .map(Json::into_inner)
+            .collect(),
+    };
+    ensemble.check(m.names.len())?;
+    let n = m.labels.len();
+    let oof = ensemble.oof(n);
+    if let Some(i) = oof.iter().position(|p| !p.is_finite()) {
+        return Err(format!(
+            "passenger {} has no out-of-fold prediction: the folds do not cover every row",
+            m.passenger_ids[i]
+        )
+        .into());
+    }
+    let summary = MetricsSummary::compute(&m.labels, &oof, 0.5)?;
+    let c = &summary.confusion;
+    let metrics = Metrics::new()
+        .with("accuracy", summary.accuracy)
+        .with("precision", summary.precision.unwrap_or(0.0))
+        .with("recall", summary.recall.unwrap_or(0.0))
+        .with("f1", summary.f1.unwrap_or(0.0))
+        .with("roc-auc", summary.roc_auc)
+        .with("pr-auc", summary.pr_auc)
+        .with("log-loss", summary.log_loss)
+        .with("true-positives", c.tp as f64)
+        .with("false-positives", c.fp as f64)
+        .with("true-negatives", c.tn as f64)
+        .with("false-negatives", c.fn_ as f64);
+    let curves: Vec<(String, &_)> = ensemble
+        .folds
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.curves.first().map(|c| (format!("fold {i}"), c)))
+        .collect();
+    let fold_data: Vec<FoldData> = ensemble
+        .folds
+        .iter()
+        .map(|model| FoldData { model, x: &m.rows })
+        .collect();
+    let importance = permutation_importance(&fold_data, &m.labels, &m.names, 3, 7)?;
+    Ok(EvaluateOutputs {
+        accuracy: Param(summary.accuracy),
+        roc_auc: Param(summary.roc_auc),
+        roc_curve: Png(plots::roc_png(&m.labels, &oof)?),
+        pr_curve: Png(plots::pr_png(&m.labels, &oof)?),
+        confusion_matrix: Png(plots::confusion_png(c)?),
+        loss_curves: Png(plots::loss_png(&curves)?),
+        feature_importance: Png(plots::importance_png(&importance)?),
+        evaluation: Json(summary),
+        metrics,
+    })
 }

@@ -35,7 +35,10 @@ pub fn featurize(passengers: Input<Dataset<Passenger>>) -> Result<FeaturizeOutpu
     let labels = rows
         .iter()
         .enumerate()
-        .map(|(i, p)| p.survived.ok_or_else(|| format!("row {i}: column Survived is missing")))
+        .map(|(i, p)| {
+            p.survived
+                .ok_or_else(|| format!("row {i}: column Survived is missing"))
+        })
         .collect::<std::result::Result<Vec<u8>, String>>()?;
     let features = FeatureMatrix {
         names: featurizer.feature_names().to_vec(),

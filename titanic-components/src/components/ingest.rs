@@ -60,7 +60,9 @@ pub fn ingest(source: Source) -> Result<IngestOutputs> {
     passenger::validate(&rows)?;
     if rows.iter().any(|p| p.survived.is_none()) {
         let first = rows.iter().position(|p| p.survived.is_none()).unwrap_or(0);
-        return Err(format!("row {first}: column Survived is missing; training data needs labels").into());
+        return Err(
+            format!("row {first}: column Survived is missing; training data needs labels").into(),
+        );
     }
     tracing::info!(rows = rows.len(), source = %String::from(source), "ingested passengers");
     Ok(IngestOutputs {

@@ -13,14 +13,18 @@ pub fn report_status(workflow: String, status: String, failures: String) -> Resu
     if failed.is_empty() {
         println!("workflow {workflow}: {status}");
     } else {
-        println!("workflow {workflow}: {status}; failed steps: {}", failed.join(", "));
+        println!(
+            "workflow {workflow}: {status}; failed steps: {}",
+            failed.join(", ")
+        );
     }
     Ok(())
 }
 
 /// Names of the failed steps in Argo's `workflow.failures` (a JSON string holding JSON).
 fn failed_steps(failures: &str) -> Vec<String> {
-    let mut value: serde_json::Value = serde_json::from_str(failures).unwrap_or(serde_json::Value::Null);
+    let mut value: serde_json::Value =
+        serde_json::from_str(failures).unwrap_or(serde_json::Value::Null);
     if let serde_json::Value::String(inner) = &value {
         value = serde_json::from_str(inner).unwrap_or(serde_json::Value::Null);
     }
@@ -28,7 +32,11 @@ fn failed_steps(failures: &str) -> Vec<String> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|f| f.get("displayName").and_then(|n| n.as_str()).map(str::to_owned))
+        .filter_map(|f| {
+            f.get("displayName")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned)
+        })
         .collect()
 }
 

@@ -53,7 +53,10 @@ pub struct ModelBundle {
 /// SHA-256 (lowercase hex) of the rows serialized as JSON.
 pub fn rows_digest(rows: &[Passenger]) -> String {
     let json = serde_json::to_vec(rows).unwrap_or_default();
-    Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl ModelBundle {

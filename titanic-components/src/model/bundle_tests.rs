@@ -3,7 +3,12 @@ use crate::passenger::bundled;
 
 fn small_bundle() -> (Vec<Passenger>, ModelBundle) {
     let rows: Vec<Passenger> = bundled().into_iter().take(150).collect();
-    let params = TrainParams { hidden: vec![8], max_epochs: 30, n_seeds: 1, ..Default::default() };
+    let params = TrainParams {
+        hidden: vec![8],
+        max_epochs: 30,
+        n_seeds: 1,
+        ..Default::default()
+    };
     let b = ModelBundle::train(&rows, 3, 1, &params, FeatureSet::Engineered).unwrap();
     (rows, b)
 }
@@ -21,7 +26,10 @@ fn round_trip_is_exact_and_reproducible() {
         assert_eq!(q, b.predict_proba(p).unwrap());
     }
     // Same inputs, same bytes (no timestamps, deterministic training).
-    assert!(small_bundle().1.to_json().unwrap() == json, "retraining changed the bytes");
+    assert!(
+        small_bundle().1.to_json().unwrap() == json,
+        "retraining changed the bytes"
+    );
     assert_eq!(b.provenance.training_digest, rows_digest(&rows));
     assert_eq!(b.provenance.training_digest.len(), 64);
     assert!(b.metrics.roc_auc > 0.6, "auc {}", b.metrics.roc_auc);
@@ -50,7 +58,9 @@ fn corrupt_or_incompatible_files_are_clear_errors() {
     let (_, b) = small_bundle();
     let json = b.to_json().unwrap();
     let msg = |r: Result<ModelBundle, ModelError>| r.unwrap_err().to_string();
-    assert!(msg(ModelBundle::from_json(&json[..json.len() / 2])).contains("not a valid model bundle"));
+    assert!(
+        msg(ModelBundle::from_json(&json[..json.len() / 2])).contains("not a valid model bundle")
+    );
     assert!(msg(ModelBundle::from_json("")).contains("not a valid model bundle"));
     assert!(msg(ModelBundle::from_json("{\"format_version\":1}")).contains("missing field"));
     let mut v = b.clone();

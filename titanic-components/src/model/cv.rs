@@ -20,7 +20,10 @@ pub fn stratified_kfold(labels: &[u8], k: usize, seed: u64) -> Result<Vec<Vec<us
         )));
     }
     if let Some(i) = labels.iter().position(|l| *l > 1) {
-        return Err(ModelError::InvalidData(format!("label {i} is {}, expected 0 or 1", labels[i])));
+        return Err(ModelError::InvalidData(format!(
+            "label {i} is {}, expected 0 or 1",
+            labels[i]
+        )));
     }
     let mut rng = SplitMix64::new(seed);
     let mut folds = vec![Vec::new(); k];
@@ -41,7 +44,9 @@ pub fn stratified_kfold(labels: &[u8], k: usize, seed: u64) -> Result<Vec<Vec<us
 pub fn train_indices(folds: &[Vec<usize>], fold: usize, n: usize) -> Vec<usize> {
     let mut in_valid = vec![false; n];
     if let Some(f) = folds.get(fold) {
-        f.iter().filter(|&&i| i < n).for_each(|&i| in_valid[i] = true);
+        f.iter()
+            .filter(|&&i| i < n)
+            .for_each(|&i| in_valid[i] = true);
     }
     (0..n).filter(|&i| !in_valid[i]).collect()
 }
@@ -72,7 +77,15 @@ pub fn fit_ensemble(
     let folds = stratified_kfold(y, k, fold_seed)?;
     let yf: Vec<f32> = y.iter().map(|&v| f32::from(v)).collect();
     let folds = (0..k)
-        .map(|f| train_fold(x, &yf, &train_indices(&folds, f, y.len()), &folds[f], params))
+        .map(|f| {
+            train_fold(
+                x,
+                &yf,
+                &train_indices(&folds, f, y.len()),
+                &folds[f],
+                params,
+            )
+        })
         .collect::<Result<_, _>>()?;
     Ok(Ensemble { folds })
 }
@@ -102,7 +115,12 @@ pub fn cross_validate(
     let y = labels(rows)?;
     let yf: Vec<f32> = y.iter().map(|&v| f32::from(v)).collect();
     let folds = stratified_kfold(&y, k, fold_seed)?;
-    let mut out = CvOutcome { oof: vec![f64::NAN; rows.len()], labels: y, folds: vec![], featurizers: vec![] };
+    let mut out = CvOutcome {
+        oof: vec![f64::NAN; rows.len()],
+        labels: y,
+        folds: vec![],
+        featurizers: vec![],
+    };
     for (f, valid) in folds.iter().enumerate() {
         let train = train_indices(&folds, f, rows.len());
         let train_rows: Vec<Passenger> = train.iter().map(|&i| rows[i].clone()).collect();

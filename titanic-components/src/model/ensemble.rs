@@ -58,7 +58,9 @@ impl Ensemble {
     /// Checks that there is at least one network and that all take `width` inputs.
     pub fn check(&self, width: usize) -> Result<(), ModelError> {
         if self.folds.iter().all(|f| f.members.is_empty()) {
-            return Err(ModelError::InvalidData("the ensemble has no networks".into()));
+            return Err(ModelError::InvalidData(
+                "the ensemble has no networks".into(),
+            ));
         }
         for (i, f) in self.folds.iter().enumerate() {
             for (j, m) in f.members.iter().enumerate() {
@@ -80,7 +82,9 @@ impl Ensemble {
     /// Mean survival probability over the fold models for one feature vector.
     pub fn predict_proba(&self, x: &[f32]) -> Result<f64, ModelError> {
         if self.folds.is_empty() {
-            return Err(ModelError::InvalidData("the ensemble has no fold models".into()));
+            return Err(ModelError::InvalidData(
+                "the ensemble has no fold models".into(),
+            ));
         }
         let mut s = 0.0;
         for f in &self.folds {
@@ -109,7 +113,14 @@ mod tests {
     use crate::model::mlp::Dense;
 
     fn constant(logit: f32) -> MlpWeights {
-        MlpWeights { layers: vec![Dense { d_in: 1, d_out: 1, weight: vec![0.0], bias: vec![logit] }] }
+        MlpWeights {
+            layers: vec![Dense {
+                d_in: 1,
+                d_out: 1,
+                weight: vec![0.0],
+                bias: vec![logit],
+            }],
+        }
     }
 
     #[test]
@@ -120,7 +131,9 @@ mod tests {
             oof: vec![0.5; idx.len()],
             valid_idx: idx,
         };
-        let e = Ensemble { folds: vec![fold(2.0, vec![0]), fold(0.0, vec![2])] };
+        let e = Ensemble {
+            folds: vec![fold(2.0, vec![0]), fold(0.0, vec![2])],
+        };
         assert_eq!(e.check(1), Ok(()));
         assert!(e.check(2).is_err());
         assert!((e.predict_proba(&[3.0]).unwrap() - 0.5).abs() < 1e-12);

@@ -86,7 +86,9 @@ impl Featurizer {
                 by_title.entry(title(p).to_string()).or_default().push(a);
             }
             if !p.ticket.trim().is_empty() {
-                *ticket_counts.entry(p.ticket.trim().to_string()).or_insert(0) += 1;
+                *ticket_counts
+                    .entry(p.ticket.trim().to_string())
+                    .or_insert(0) += 1;
             }
         }
         let title_age_median = by_title
@@ -113,7 +115,11 @@ impl Featurizer {
         f.std = (0..f.names.len())
             .map(|j| {
                 let var = raws.iter().map(|r| (r[j] - f.mean[j]).powi(2)).sum::<f64>() / n;
-                if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 }
+                if var.sqrt() > 1e-12 {
+                    var.sqrt()
+                } else {
+                    1.0
+                }
             })
             .collect();
         Ok(f)
@@ -146,7 +152,11 @@ impl Featurizer {
 
     /// Number of training passengers with this ticket (1 for an unseen or empty ticket).
     pub fn ticket_group(&self, ticket: &str) -> u32 {
-        self.ticket_counts.get(ticket.trim()).copied().unwrap_or(1).max(1)
+        self.ticket_counts
+            .get(ticket.trim())
+            .copied()
+            .unwrap_or(1)
+            .max(1)
     }
 
     fn raw(&self, p: &Passenger) -> Vec<f64> {
@@ -157,7 +167,8 @@ impl Featurizer {
     fn raw_named(&self, p: &Passenger) -> Vec<(String, f64)> {
         let b = |x: bool| if x { 1.0 } else { 0.0 };
         let mut out: Vec<(String, f64)> = Vec::new();
-        let mut push = |n: &str, v: f64| out.push((n.to_string(), if v.is_finite() { v } else { 0.0 }));
+        let mut push =
+            |n: &str, v: f64| out.push((n.to_string(), if v.is_finite() { v } else { 0.0 }));
         let t = title(p);
         let age = finite(p.age);
         let fare = finite(p.fare).unwrap_or(self.fare_mean);
@@ -174,7 +185,11 @@ impl Featurizer {
         push("Sex_female", b(sex == "female"));
         push("Sex_male", b(sex == "male"));
         let emb = p.embarked.as_deref().map(str::trim).unwrap_or("");
-        let emb = if self.embarked_levels.iter().any(|l| l == emb) { emb } else { UNKNOWN };
+        let emb = if self.embarked_levels.iter().any(|l| l == emb) {
+            emb
+        } else {
+            UNKNOWN
+        };
         for level in &self.embarked_levels {
             push(&format!("Embarked_{level}"), b(level == emb));
         }
@@ -190,7 +205,6 @@ impl Featurizer {
         push("AgeMissing", b(age.is_none()));
         let family = f64::from(p.sib_sp.min(20) + p.parch.min(20) + 1);
         push("FamilySize", family);
-        push("IsAlone", b(family == 1.0));
         let group = f64::from(self.ticket_group(&p.ticket));
         push("TicketGroup", group);
         push("FarePerPerson", fare / group);
@@ -205,85 +219,5 @@ impl Featurizer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(id: u32, sex: &str, age: Option<f64>, ticket: &str, emb: Option<&str>) -> Passenger {
-        Passenger {
-            passenger_id: id,
-            survived: Some(0),
-            pclass: 3,
-            name: format!("Doe, {}. X", if sex == "male" { "Mr" } else { "Miss" }),
-            sex: sex.into(),
-            age,
-            sib_sp: 0,
-            parch: 0,
-            ticket: ticket.into(),
-            fare: Some(8.0 * f64::from(id)),
-            cabin: None,
-            embarked: emb.map(Into::into),
-        }
-    }
-
-    fn train() -> Vec<Passenger> {
-        vec![
-            p(1, "male", Some(30.0), "A1", Some("S")),
-            p(2, "female", Some(20.0), "A1", Some("C")),
-            p(3, "male", None, "B2", None),
-            p(4, "female", Some(10.0), "C3", Some("S")),
-        ]
-    }
-
-    fn value(f: &Featurizer, x: &[f32], name: &str) -> f64 {
-        let j = f.feature_names().iter().position(|n| n == name).unwrap();
-        f64::from(x[j]) * f.std[j] + f.mean[j]
-    }
-
-    #[test]
-    fn fit_learns_from_train_and_standardizes() {
-        let rows = train();
-        let f = Featurizer::fit(&rows).unwrap();
-        assert_eq!(f.embarked_levels, ["C", "S", "Unknown"]);
-        let xs = f.transform_all(&rows);
-        for j in 0..f.feature_names().len() {
-            let m: f32 = xs.iter().map(|x| x[j]).sum::<f32>() / 4.0;
-            assert!(m.abs() < 1e-5, "{} not centred", f.feature_names()[j]);
-        }
-        // Age of row 3 (Mr, missing) is imputed with the Mr median (30), not the mean (20).
-        assert!((value(&f, &xs[2], "Age") - 30.0).abs() < 1e-4);
-        assert!((value(&f, &xs[0], "TicketGroup") - 2.0).abs() < 1e-4);
-        assert!((value(&f, &xs[0], "FarePerPerson") - 4.0).abs() < 1e-4);
-        assert_eq!(value(&f, &xs[2], "Embarked_Unknown").round(), 1.0);
-        assert_eq!(f.ticket_group("A1"), 2);
-        let base = Featurizer::fit_with(&rows, FeatureSet::Baseline).unwrap();
-        let x = base.transform(&rows[2]);
-        assert_eq!(x.len(), base.feature_names().len());
-        assert!((value(&base, &x, "Age") - 20.0).abs() < 1e-4);
-    }
-
-    #[test]
-    fn unseen_and_missing_values_are_safe() {
-        let f = Featurizer::fit(&train()).unwrap();
-        let mut odd = p(99, "robot", None, "ZZZ", Some("X"));
-        odd.name = String::new();
-        odd.fare = Some(f64::NAN);
-        odd.pclass = 7;
-        odd.sib_sp = u32::MAX;
-        odd.cabin = Some("?".into());
-        let x = f.transform(&odd);
-        assert_eq!(x.len(), f.feature_names().len());
-        assert!(x.iter().all(|v| v.is_finite()));
-        assert_eq!(value(&f, &x, "Embarked_Unknown").round(), 1.0);
-        assert_eq!(value(&f, &x, "Title_Rare").round(), 1.0);
-        assert_eq!(value(&f, &x, "TicketGroup").round(), 1.0);
-        assert_eq!(Featurizer::fit(&[]), Err(FeatureError::Empty));
-    }
-
-    #[test]
-    fn serde_round_trip_keeps_transform() {
-        let rows = train();
-        let f = Featurizer::fit(&rows).unwrap();
-        let g: Featurizer = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
-        assert_eq!(f.transform(&rows[1]), g.transform(&rows[1]));
-    }
-}
+#[path = "features_tests.rs"]
+mod tests;

@@ -31,7 +31,10 @@ pub struct FoldData<'a> {
 }
 
 fn auc_of(model: &FoldModel, rows: &[Vec<f32>], y: &[u8]) -> Result<f64, ModelError> {
-    let p = rows.iter().map(|r| model.predict_proba(r)).collect::<Result<Vec<_>, _>>()?;
+    let p = rows
+        .iter()
+        .map(|r| model.predict_proba(r))
+        .collect::<Result<Vec<_>, _>>()?;
     roc_auc(y, &p).map_err(|e| ModelError::InvalidData(e.to_string()))
 }
 
@@ -51,11 +54,16 @@ pub fn permutation_importance(
     for fd in folds {
         let idx = &fd.model.valid_idx;
         if idx.iter().any(|&i| i >= fd.x.len() || i >= labels.len()) {
-            return Err(ModelError::InvalidData("validation index out of range".into()));
+            return Err(ModelError::InvalidData(
+                "validation index out of range".into(),
+            ));
         }
         let rows: Vec<Vec<f32>> = idx.iter().map(|&i| fd.x[i].clone()).collect();
         if rows.iter().any(|r| r.len() != names.len()) {
-            return Err(ModelError::InvalidData(format!("feature rows are not {} wide", names.len())));
+            return Err(ModelError::InvalidData(format!(
+                "feature rows are not {} wide",
+                names.len()
+            )));
         }
         let y: Vec<u8> = idx.iter().map(|&i| labels[i]).collect();
         let base = auc_of(fd.model, &rows, &y)?;
@@ -77,7 +85,11 @@ pub fn permutation_importance(
         .map(|(n, d)| {
             let m = d.iter().sum::<f64>() / d.len().max(1) as f64;
             let v = d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / d.len().max(1) as f64;
-            FeatureImportance { feature: n.clone(), auc_drop: m, std: v.sqrt() }
+            FeatureImportance {
+                feature: n.clone(),
+                auc_drop: m,
+                std: v.sqrt(),
+            }
         })
         .collect();
     out.sort_by(|a, b| b.auc_drop.total_cmp(&a.auc_drop));
@@ -92,18 +104,62 @@ mod tests {
     #[test]
     fn the_used_feature_matters_and_the_ignored_one_does_not() {
         // Model: logit = 3 * x0 (x1 ignored).
-        let w = MlpWeights { layers: vec![Dense { d_in: 2, d_out: 1, weight: vec![3.0, 0.0], bias: vec![0.0] }] };
+        let w = MlpWeights {
+            layers: vec![Dense {
+                d_in: 2,
+                d_out: 1,
+                weight: vec![3.0, 0.0],
+                bias: vec![0.0],
+            }],
+        };
         let mut rng = SplitMix64::new(1);
-        let x: Vec<Vec<f32>> = (0..60).map(|_| vec![rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)]).collect();
+        let x: Vec<Vec<f32>> = (0..60)
+            .map(|_| vec![rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)])
+            .collect();
         let y: Vec<u8> = x.iter().map(|r| u8::from(r[0] > 0.0)).collect();
-        let model = FoldModel { members: vec![w], curves: vec![], valid_idx: (0..60).collect(), oof: vec![] };
+        let model = FoldModel {
+            members: vec![w],
+            curves: vec![],
+            valid_idx: (0..60).collect(),
+            oof: vec![],
+        };
         let names = vec!["x0".to_string(), "x1".to_string()];
-        let imp = permutation_importance(&[FoldData { model: &model, x: &x }], &y, &names, 3, 5).unwrap();
+        let imp = permutation_importance(
+            &[FoldData {
+                model: &model,
+                x: &x,
+            }],
+            &y,
+            &names,
+            3,
+            5,
+        )
+        .unwrap();
         assert_eq!(imp[0].feature, "x0");
         assert!(imp[0].auc_drop > 0.2);
         assert_eq!(imp[1].auc_drop, 0.0);
         let one_class = vec![1u8; 60];
-        assert!(permutation_importance(&[FoldData { model: &model, x: &x }], &one_class, &names, 1, 5).is_err());
-        assert!(permutation_importance(&[FoldData { model: &model, x: &x[..10] }], &y, &names, 1, 5).is_err());
+        assert!(permutation_importance(
+            &[FoldData {
+                model: &model,
+                x: &x
+            }],
+            &one_class,
+            &names,
+            1,
+            5
+        )
+        .is_err());
+        assert!(permutation_importance(
+            &[FoldData {
+                model: &model,
+                x: &x[..10]
+            }],
+            &y,
+            &names,
+            1,
+            5
+        )
+        .is_err());
     }
 }

@@ -33,7 +33,9 @@ pub enum MetricsError {
     #[error("score {0} is not finite")]
     NonFinite(usize),
     /// Only one class present: ROC/PR metrics are undefined.
-    #[error("only one class present ({positives} positives of {n}): ROC and PR metrics are undefined")]
+    #[error(
+        "only one class present ({positives} positives of {n}): ROC and PR metrics are undefined"
+    )]
     SingleClass {
         /// Number of positive labels.
         positives: usize,
@@ -44,22 +46,34 @@ pub enum MetricsError {
 
 fn check(labels: &[u8], scores: &[f64]) -> Result<(), MetricsError> {
     if labels.len() != scores.len() {
-        return Err(MetricsError::LengthMismatch { labels: labels.len(), scores: scores.len() });
+        return Err(MetricsError::LengthMismatch {
+            labels: labels.len(),
+            scores: scores.len(),
+        });
     }
     if labels.is_empty() {
         return Err(MetricsError::Empty);
     }
     if let Some(index) = labels.iter().position(|l| *l > 1) {
-        return Err(MetricsError::BadLabel { index, value: labels[index] });
+        return Err(MetricsError::BadLabel {
+            index,
+            value: labels[index],
+        });
     }
-    scores.iter().position(|s| !s.is_finite()).map_or(Ok(()), |i| Err(MetricsError::NonFinite(i)))
+    scores
+        .iter()
+        .position(|s| !s.is_finite())
+        .map_or(Ok(()), |i| Err(MetricsError::NonFinite(i)))
 }
 
 fn check_both_classes(labels: &[u8], scores: &[f64]) -> Result<(usize, usize), MetricsError> {
     check(labels, scores)?;
     let pos = labels.iter().filter(|l| **l == 1).count();
     if pos == 0 || pos == labels.len() {
-        return Err(MetricsError::SingleClass { positives: pos, n: labels.len() });
+        return Err(MetricsError::SingleClass {
+            positives: pos,
+            n: labels.len(),
+        });
     }
     Ok((pos, labels.len() - pos))
 }
@@ -128,7 +142,11 @@ fn cumulative(labels: &[u8], scores: &[f64]) -> Vec<(usize, usize)> {
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let (mut tp, mut fp, mut out) = (0, 0, Vec::new());
     for (k, &i) in order.iter().enumerate() {
-        if labels[i] == 1 { tp += 1 } else { fp += 1 }
+        if labels[i] == 1 {
+            tp += 1
+        } else {
+            fp += 1
+        }
         if order.get(k + 1).is_none_or(|&j| scores[j] != scores[i]) {
             out.push((tp, fp));
         }
@@ -141,14 +159,21 @@ fn cumulative(labels: &[u8], scores: &[f64]) -> Vec<(usize, usize)> {
 pub fn roc_curve(labels: &[u8], scores: &[f64]) -> Result<Vec<(f64, f64)>, MetricsError> {
     let (pos, neg) = check_both_classes(labels, scores)?;
     let mut pts = vec![(0.0, 0.0)];
-    pts.extend(cumulative(labels, scores).into_iter().map(|(tp, fp)| (fp as f64 / neg as f64, tp as f64 / pos as f64)));
+    pts.extend(
+        cumulative(labels, scores)
+            .into_iter()
+            .map(|(tp, fp)| (fp as f64 / neg as f64, tp as f64 / pos as f64)),
+    );
     Ok(pts)
 }
 
 /// Area under the ROC curve; ties count one half (trapezoids over tied groups).
 pub fn roc_auc(labels: &[u8], scores: &[f64]) -> Result<f64, MetricsError> {
     let pts = roc_curve(labels, scores)?;
-    Ok(pts.windows(2).map(|w| (w[1].0 - w[0].0) * (w[1].1 + w[0].1) / 2.0).sum())
+    Ok(pts
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0) * (w[1].1 + w[0].1) / 2.0)
+        .sum())
 }
 
 /// Precision-recall points `(recall, precision)`, one per distinct score in descending order,
@@ -179,7 +204,11 @@ pub fn log_loss(labels: &[u8], probs: &[f64]) -> Result<f64, MetricsError> {
         .zip(probs)
         .map(|(&l, &p)| {
             let p = p.clamp(1e-15, 1.0 - 1e-15);
-            if l == 1 { -p.ln() } else { -(1.0 - p).ln() }
+            if l == 1 {
+                -p.ln()
+            } else {
+                -(1.0 - p).ln()
+            }
         })
         .sum();
     Ok(s / labels.len() as f64)

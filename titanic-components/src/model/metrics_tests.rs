@@ -7,7 +7,15 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn confusion_and_ratios_by_hand() {
     let m = ConfusionMatrix::new(&[1, 1, 0, 0, 1], &[0.9, 0.4, 0.6, 0.1, 0.5], 0.5).unwrap();
-    assert_eq!(m, ConfusionMatrix { tp: 2, fp: 1, tn: 1, fn_: 1 });
+    assert_eq!(
+        m,
+        ConfusionMatrix {
+            tp: 2,
+            fp: 1,
+            tn: 1,
+            fn_: 1
+        }
+    );
     assert!(close(m.accuracy().unwrap(), 0.6));
     assert!(close(m.precision().unwrap(), 2.0 / 3.0));
     assert!(close(m.recall().unwrap(), 2.0 / 3.0));
@@ -32,7 +40,10 @@ fn undefined_ratios_are_none() {
 fn roc_auc_and_average_precision_by_hand() {
     let (y, s) = ([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
     assert!(close(roc_auc(&y, &s).unwrap(), 0.75));
-    assert!(close(average_precision(&y, &s).unwrap(), (0.5 * 1.0) + (0.5 * 2.0 / 3.0)));
+    assert!(close(
+        average_precision(&y, &s).unwrap(),
+        (0.5 * 1.0) + (0.5 * 2.0 / 3.0)
+    ));
     assert_eq!(
         roc_curve(&y, &s).unwrap(),
         vec![(0.0, 0.0), (0.0, 0.5), (0.5, 0.5), (0.5, 1.0), (1.0, 1.0)]
@@ -53,26 +64,56 @@ fn ties_count_one_half() {
     assert!(close(average_precision(&y, &s).unwrap(), 2.0 / 3.0));
     // A constant scorer is chance level whatever the class balance.
     assert!(close(roc_auc(&[0, 0, 0, 1], &[0.3; 4]).unwrap(), 0.5));
-    assert!(close(average_precision(&[0, 0, 0, 1], &[0.3; 4]).unwrap(), 0.25));
+    assert!(close(
+        average_precision(&[0, 0, 0, 1], &[0.3; 4]).unwrap(),
+        0.25
+    ));
 }
 
 #[test]
 fn degenerate_inputs_are_errors_not_panics() {
     assert_eq!(roc_auc(&[], &[]), Err(MetricsError::Empty));
-    assert_eq!(roc_auc(&[1, 1], &[0.2, 0.3]), Err(MetricsError::SingleClass { positives: 2, n: 2 }));
-    assert!(matches!(average_precision(&[0, 0], &[0.2, 0.3]), Err(MetricsError::SingleClass { .. })));
-    assert!(matches!(roc_curve(&[0], &[0.2]), Err(MetricsError::SingleClass { .. })));
-    assert!(matches!(pr_curve(&[1], &[0.2]), Err(MetricsError::SingleClass { .. })));
-    assert!(matches!(roc_auc(&[0, 1], &[0.2]), Err(MetricsError::LengthMismatch { .. })));
-    assert_eq!(roc_auc(&[0, 2], &[0.2, 0.3]), Err(MetricsError::BadLabel { index: 1, value: 2 }));
-    assert_eq!(roc_auc(&[0, 1], &[0.2, f64::NAN]), Err(MetricsError::NonFinite(1)));
-    assert_eq!(ConfusionMatrix::new(&[], &[], 0.5), Err(MetricsError::Empty));
+    assert_eq!(
+        roc_auc(&[1, 1], &[0.2, 0.3]),
+        Err(MetricsError::SingleClass { positives: 2, n: 2 })
+    );
+    assert!(matches!(
+        average_precision(&[0, 0], &[0.2, 0.3]),
+        Err(MetricsError::SingleClass { .. })
+    ));
+    assert!(matches!(
+        roc_curve(&[0], &[0.2]),
+        Err(MetricsError::SingleClass { .. })
+    ));
+    assert!(matches!(
+        pr_curve(&[1], &[0.2]),
+        Err(MetricsError::SingleClass { .. })
+    ));
+    assert!(matches!(
+        roc_auc(&[0, 1], &[0.2]),
+        Err(MetricsError::LengthMismatch { .. })
+    ));
+    assert_eq!(
+        roc_auc(&[0, 2], &[0.2, 0.3]),
+        Err(MetricsError::BadLabel { index: 1, value: 2 })
+    );
+    assert_eq!(
+        roc_auc(&[0, 1], &[0.2, f64::NAN]),
+        Err(MetricsError::NonFinite(1))
+    );
+    assert_eq!(
+        ConfusionMatrix::new(&[], &[], 0.5),
+        Err(MetricsError::Empty)
+    );
     assert!(MetricsSummary::compute(&[1, 1], &[0.9, 0.8], 0.5).is_err());
 }
 
 #[test]
 fn log_loss_and_summary() {
-    assert!(close(log_loss(&[1, 0], &[0.5, 0.5]).unwrap(), std::f64::consts::LN_2));
+    assert!(close(
+        log_loss(&[1, 0], &[0.5, 0.5]).unwrap(),
+        std::f64::consts::LN_2
+    ));
     assert!(log_loss(&[1, 0], &[0.0, 1.0]).unwrap().is_finite());
     let s = MetricsSummary::compute(&[0, 0, 1, 1], &[0.1, 0.4, 0.35, 0.8], 0.5).unwrap();
     assert_eq!((s.n, s.confusion.tp, s.confusion.tn), (4, 1, 2));

@@ -100,7 +100,10 @@ impl MlpWeights {
                 ));
             }
             if layer > 0 && self.layers[layer - 1].d_out != d.d_in {
-                return bad(format!("input width {} does not follow previous layer", d.d_in));
+                return bad(format!(
+                    "input width {} does not follow previous layer",
+                    d.d_in
+                ));
             }
             if !d.weight.iter().chain(&d.bias).all(|v| v.is_finite()) {
                 return bad("non-finite weight".into());
@@ -126,7 +129,10 @@ impl MlpWeights {
             return Err(MlpError::NoLayers);
         }
         if x.len() != self.input_dim() {
-            return Err(MlpError::InputWidth { expected: self.input_dim(), got: x.len() });
+            return Err(MlpError::InputWidth {
+                expected: self.input_dim(),
+                got: x.len(),
+            });
         }
         Ok(self.logit_unchecked(x))
     }
@@ -173,8 +179,18 @@ mod tests {
     fn tiny() -> MlpWeights {
         MlpWeights {
             layers: vec![
-                Dense { d_in: 2, d_out: 2, weight: vec![1.0, -1.0, 2.0, 0.5], bias: vec![0.0, 0.1] },
-                Dense { d_in: 2, d_out: 1, weight: vec![1.0, -2.0], bias: vec![0.25] },
+                Dense {
+                    d_in: 2,
+                    d_out: 2,
+                    weight: vec![1.0, -1.0, 2.0, 0.5],
+                    bias: vec![0.0, 0.1],
+                },
+                Dense {
+                    d_in: 2,
+                    d_out: 1,
+                    weight: vec![1.0, -2.0],
+                    bias: vec![0.25],
+                },
             ],
         }
     }
@@ -186,21 +202,39 @@ mod tests {
         assert_eq!(w.check(), Ok(()));
         assert!((w.logit(&[1.0, 1.0]).unwrap() - 3.25).abs() < 1e-6);
         assert!((w.predict_proba(&[1.0, 1.0]).unwrap() - sigmoid(3.25)).abs() < 1e-9);
-        assert_eq!(w.logit(&[1.0]), Err(MlpError::InputWidth { expected: 2, got: 1 }));
+        assert_eq!(
+            w.logit(&[1.0]),
+            Err(MlpError::InputWidth {
+                expected: 2,
+                got: 1
+            })
+        );
     }
 
     #[test]
     fn check_rejects_malformed() {
         let mut w = tiny();
         w.layers[1].weight.pop();
-        assert!(matches!(w.check(), Err(MlpError::BadShape { layer: 1, .. })));
-        assert_eq!(MlpWeights { layers: vec![] }.check(), Err(MlpError::NoLayers));
-        assert_eq!(MlpWeights { layers: vec![] }.logit(&[]), Err(MlpError::NoLayers));
+        assert!(matches!(
+            w.check(),
+            Err(MlpError::BadShape { layer: 1, .. })
+        ));
+        assert_eq!(
+            MlpWeights { layers: vec![] }.check(),
+            Err(MlpError::NoLayers)
+        );
+        assert_eq!(
+            MlpWeights { layers: vec![] }.logit(&[]),
+            Err(MlpError::NoLayers)
+        );
         let mut w = tiny();
         w.layers[0].bias[0] = f32::NAN;
         assert!(w.check().is_err());
         let w = MlpWeights::init(&[3, 4, 2], &mut SplitMix64::new(1));
-        assert!(matches!(w.check(), Err(MlpError::BadShape { layer: 1, .. })));
+        assert!(matches!(
+            w.check(),
+            Err(MlpError::BadShape { layer: 1, .. })
+        ));
     }
 
     #[test]

@@ -79,10 +79,22 @@ mod tests {
         assert_eq!((p.hidden, p.n_seeds, p.seed), (vec![8, 4], 1, 42));
         assert!(serde_json::from_str::<TrainParams>(r#"{"hiden":[8]}"#).is_err());
         for bad in [
-            TrainParams { dropout: 1.0, ..Default::default() },
-            TrainParams { hidden: vec![0], ..Default::default() },
-            TrainParams { learning_rate: f64::NAN, ..Default::default() },
-            TrainParams { n_seeds: 0, ..Default::default() },
+            TrainParams {
+                dropout: 1.0,
+                ..Default::default()
+            },
+            TrainParams {
+                hidden: vec![0],
+                ..Default::default()
+            },
+            TrainParams {
+                learning_rate: f64::NAN,
+                ..Default::default()
+            },
+            TrainParams {
+                n_seeds: 0,
+                ..Default::default()
+            },
         ] {
             assert!(bad.check().is_err());
         }

@@ -62,7 +62,10 @@ mod tests {
     fn same_seed_same_stream_and_shuffle_is_permutation() {
         let (mut a, mut b) = (SplitMix64::new(7), SplitMix64::new(7));
         assert!((0..100).all(|_| a.next_u64() == b.next_u64()));
-        assert_ne!(SplitMix64::derive(7, 1).next_u64(), SplitMix64::derive(7, 2).next_u64());
+        assert_ne!(
+            SplitMix64::derive(7, 1).next_u64(),
+            SplitMix64::derive(7, 2).next_u64()
+        );
         let mut v: Vec<usize> = (0..50).collect();
         a.shuffle(&mut v);
         let mut s = v.clone();

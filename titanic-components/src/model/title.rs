@@ -70,13 +70,19 @@ mod tests {
     fn titles_and_fallbacks() {
         let t = |n: &str| title(&named(n, "male", None));
         assert_eq!(t("Braund, Mr. Owen Harris"), "Mr");
-        assert_eq!(t("Cumings, Mrs. John Bradley (Florence Briggs Thayer)"), "Mrs");
+        assert_eq!(
+            t("Cumings, Mrs. John Bradley (Florence Briggs Thayer)"),
+            "Mrs"
+        );
         assert_eq!(t("Aubart, Mme. Leontine Pauline"), "Mrs");
         assert_eq!(t("Heikkinen, Miss. Laina"), "Miss");
         assert_eq!(t("Reynaldo, Ms. Encarnacion"), "Miss");
         assert_eq!(t("Palsson, Master. Gosta Leonard"), "Master");
         assert_eq!(t("Byles, Rev. Thomas Roussel Davids"), "Rare");
-        assert_eq!(t("Rothes, the Countess. of (Lucy Noel Martha Dyer-Edwards)"), "Rare");
+        assert_eq!(
+            t("Rothes, the Countess. of (Lucy Noel Martha Dyer-Edwards)"),
+            "Rare"
+        );
         assert_eq!(t("Smith, Prof. John"), "Rare");
         assert_eq!(t(""), "Mr");
         assert_eq!(t("No title here"), "Mr");

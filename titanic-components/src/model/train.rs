@@ -43,7 +43,10 @@ impl BurnMlp {
 
     /// Exports the current numbers as plain weights.
     pub(crate) fn to_weights(&self) -> Result<MlpWeights, ModelError> {
-        let vec = |d: TensorData| d.try_into_vec::<f32>().map_err(|e| ModelError::Backend(format!("{e:?}")));
+        let vec = |d: TensorData| {
+            d.try_into_vec::<f32>()
+                .map_err(|e| ModelError::Backend(format!("{e:?}")))
+        };
         let layers = self
             .layers
             .iter()
@@ -53,7 +56,12 @@ impl BurnMlp {
                     Some(b) => vec(b.val().into_data())?,
                     None => vec![0.0; d_out],
                 };
-                Ok(Dense { d_in, d_out, weight: vec(l.weight.val().into_data())?, bias })
+                Ok(Dense {
+                    d_in,
+                    d_out,
+                    weight: vec(l.weight.val().into_data())?,
+                    bias,
+                })
             })
             .collect::<Result<_, ModelError>>()?;
         Ok(MlpWeights { layers })
@@ -82,7 +90,10 @@ pub(crate) fn check_data(x: &[Vec<f32>], y: &[f32], idx: &[&[usize]]) -> Result<
         return bad("no feature rows (or zero-width rows)".into());
     };
     if let Some(r) = x.iter().position(|r| r.len() != width) {
-        return bad(format!("row {r} has {} features, row 0 has {width}", x[r].len()));
+        return bad(format!(
+            "row {r} has {} features, row 0 has {width}",
+            x[r].len()
+        ));
     }
     if x.len() != y.len() {
         return bad(format!("{} feature rows but {} labels", x.len(), y.len()));
@@ -135,9 +146,15 @@ pub(crate) fn train_member(
     let device = Device::flex().autodiff();
     let mut net = BurnMlp::from_weights(init, &device);
     let mut optim = AdamConfig::new()
-        .with_weight_decay((params.weight_decay > 0.0).then(|| WeightDecayConfig::new(params.weight_decay as f32)))
+        .with_weight_decay(
+            (params.weight_decay > 0.0).then(|| WeightDecayConfig::new(params.weight_decay as f32)),
+        )
         .init();
-    let batch = if params.batch_size == 0 { train_idx.len() } else { params.batch_size };
+    let batch = if params.batch_size == 0 {
+        train_idx.len()
+    } else {
+        params.batch_size
+    };
     let full = batch >= train_idx.len();
     let full_xy = full.then(|| (matrix(x, train_idx, &device), column(y, train_idx, &device)));
     let hidden: Vec<usize> = init.layers.iter().skip(1).map(|d| d.d_in).collect();
@@ -161,7 +178,13 @@ pub(crate) fn train_member(
                     .iter()
                     .map(|&h| {
                         let m = (0..chunk.len() * h)
-                            .map(|_| if rng.next_f64() < f64::from(keep) { 1.0 / keep } else { 0.0 })
+                            .map(|_| {
+                                if rng.next_f64() < f64::from(keep) {
+                                    1.0 / keep
+                                } else {
+                                    0.0
+                                }
+                            })
                             .collect::<Vec<f32>>();
                         Tensor::from_data(TensorData::new(m, [chunk.len(), h]), &device)
                     })
@@ -170,14 +193,19 @@ pub(crate) fn train_member(
                 Vec::new()
             };
             let z = net.forward(xb, &masks);
-            let loss = (z.clone().clamp_min(0.0) - z.clone() * yb + z.abs().neg().exp().log1p()).mean();
+            let loss =
+                (z.clone().clamp_min(0.0) - z.clone() * yb + z.abs().neg().exp().log1p()).mean();
             loss_sum += f64::from(loss.clone().into_scalar::<f32>()) * chunk.len() as f64;
             let grads = GradientsParams::from_grads(loss.backward(), &net);
             net = optim.step(params.learning_rate, net, grads);
         }
         let w = net.to_weights()?;
         curve.train.push(loss_sum / train_idx.len() as f64);
-        let valid = if valid_idx.is_empty() { curve.train[epoch] } else { mean_loss(&w, x, y, valid_idx) };
+        let valid = if valid_idx.is_empty() {
+            curve.train[epoch]
+        } else {
+            mean_loss(&w, x, y, valid_idx)
+        };
         curve.valid.push(valid);
         if !valid.is_finite() {
             break;
@@ -226,8 +254,16 @@ pub fn train_fold(
         members.push(w);
         curves.push(c);
     }
-    let mut fold = FoldModel { members, curves, valid_idx: valid_idx.to_vec(), oof: Vec::new() };
-    fold.oof = valid_idx.iter().map(|&i| fold.predict_unchecked(&x[i])).collect();
+    let mut fold = FoldModel {
+        members,
+        curves,
+        valid_idx: valid_idx.to_vec(),
+        oof: Vec::new(),
+    };
+    fold.oof = valid_idx
+        .iter()
+        .map(|&i| fold.predict_unchecked(&x[i]))
+        .collect();
     Ok(fold)
 }
 

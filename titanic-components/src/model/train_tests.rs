@@ -3,7 +3,9 @@ use super::*;
 /// A small separable-ish problem: label = x0 + 0.5 x1 > 0 (with a few flips).
 fn toy(n: usize) -> (Vec<Vec<f32>>, Vec<f32>) {
     let mut rng = SplitMix64::new(3);
-    let x: Vec<Vec<f32>> = (0..n).map(|_| (0..4).map(|_| rng.uniform(-1.0, 1.0)).collect()).collect();
+    let x: Vec<Vec<f32>> = (0..n)
+        .map(|_| (0..4).map(|_| rng.uniform(-1.0, 1.0)).collect())
+        .collect();
     let y = x
         .iter()
         .enumerate()
@@ -13,7 +15,13 @@ fn toy(n: usize) -> (Vec<Vec<f32>>, Vec<f32>) {
 }
 
 fn quick() -> TrainParams {
-    TrainParams { hidden: vec![8], max_epochs: 60, n_seeds: 2, patience: 10, ..Default::default() }
+    TrainParams {
+        hidden: vec![8],
+        max_epochs: 60,
+        n_seeds: 2,
+        patience: 10,
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -23,11 +31,21 @@ fn learns_and_is_deterministic() {
     let valid: Vec<usize> = (150..200).collect();
     let a = train_fold(&x, &y, &train, &valid, &quick()).unwrap();
     let b = train_fold(&x, &y, &train, &valid, &quick()).unwrap();
-    assert!(a == b, "two runs must give identical weights, curves and predictions");
+    assert!(
+        a == b,
+        "two runs must give identical weights, curves and predictions"
+    );
     assert_eq!((a.members.len(), a.curves.len(), a.oof.len()), (2, 2, 50));
     let c = &a.curves[0];
-    assert!(c.valid[c.best_epoch] < c.valid[0], "validation loss improved");
-    let acc = valid.iter().zip(&a.oof).filter(|(&i, &p)| (p > 0.5) == (y[i] == 1.0)).count();
+    assert!(
+        c.valid[c.best_epoch] < c.valid[0],
+        "validation loss improved"
+    );
+    let acc = valid
+        .iter()
+        .zip(&a.oof)
+        .filter(|(&i, &p)| (p > 0.5) == (y[i] == 1.0))
+        .count();
     assert!(acc >= 40, "accuracy {acc}/50");
     let other = train_fold(&x, &y, &train, &valid, &TrainParams { seed: 7, ..quick() }).unwrap();
     assert!(a.members != other.members);
@@ -41,7 +59,11 @@ fn plain_forward_matches_burn() {
     let net = BurnMlp::from_weights(&init, &device);
     assert_eq!(net.to_weights().unwrap(), init);
     let idx: Vec<usize> = (0..64).collect();
-    let z = net.forward(matrix(&x, &idx, &device), &[]).into_data().try_into_vec::<f32>().unwrap();
+    let z = net
+        .forward(matrix(&x, &idx, &device), &[])
+        .into_data()
+        .try_into_vec::<f32>()
+        .unwrap();
     for (i, zi) in z.iter().enumerate() {
         assert!((zi - init.logit(&x[i]).unwrap()).abs() < 1e-5, "row {i}");
     }
@@ -51,7 +73,13 @@ fn plain_forward_matches_burn() {
 fn mini_batches_and_no_validation() {
     let (x, y) = toy(100);
     let all: Vec<usize> = (0..100).collect();
-    let p = TrainParams { batch_size: 32, max_epochs: 5, n_seeds: 1, dropout: 0.0, ..quick() };
+    let p = TrainParams {
+        batch_size: 32,
+        max_epochs: 5,
+        n_seeds: 1,
+        dropout: 0.0,
+        ..quick()
+    };
     let f = train_fold(&x, &y, &all, &[], &p).unwrap();
     assert_eq!((f.curves[0].train.len(), f.oof.len()), (5, 0));
 }

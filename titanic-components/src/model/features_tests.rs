@@ -1,0 +1,80 @@
+use super::*;
+
+fn p(id: u32, sex: &str, age: Option<f64>, ticket: &str, emb: Option<&str>) -> Passenger {
+    Passenger {
+        passenger_id: id,
+        survived: Some(0),
+        pclass: 3,
+        name: format!("Doe, {}. X", if sex == "male" { "Mr" } else { "Miss" }),
+        sex: sex.into(),
+        age,
+        sib_sp: 0,
+        parch: 0,
+        ticket: ticket.into(),
+        fare: Some(8.0 * f64::from(id)),
+        cabin: None,
+        embarked: emb.map(Into::into),
+    }
+}
+
+fn train() -> Vec<Passenger> {
+    vec![
+        p(1, "male", Some(30.0), "A1", Some("S")),
+        p(2, "female", Some(20.0), "A1", Some("C")),
+        p(3, "male", None, "B2", None),
+        p(4, "female", Some(10.0), "C3", Some("S")),
+    ]
+}
+
+fn value(f: &Featurizer, x: &[f32], name: &str) -> f64 {
+    let j = f.feature_names().iter().position(|n| n == name).unwrap();
+    f64::from(x[j]) * f.std[j] + f.mean[j]
+}
+
+#[test]
+fn fit_learns_from_train_and_standardizes() {
+    let rows = train();
+    let f = Featurizer::fit(&rows).unwrap();
+    assert_eq!(f.embarked_levels, ["C", "S", "Unknown"]);
+    let xs = f.transform_all(&rows);
+    for j in 0..f.feature_names().len() {
+        let m: f32 = xs.iter().map(|x| x[j]).sum::<f32>() / 4.0;
+        assert!(m.abs() < 1e-5, "{} not centred", f.feature_names()[j]);
+    }
+    // Age of row 3 (Mr, missing) is imputed with the Mr median (30), not the mean (20).
+    assert!((value(&f, &xs[2], "Age") - 30.0).abs() < 1e-4);
+    assert!((value(&f, &xs[0], "TicketGroup") - 2.0).abs() < 1e-4);
+    assert!((value(&f, &xs[0], "FarePerPerson") - 4.0).abs() < 1e-4);
+    assert_eq!(value(&f, &xs[2], "Embarked_Unknown").round(), 1.0);
+    assert_eq!(f.ticket_group("A1"), 2);
+    let base = Featurizer::fit_with(&rows, FeatureSet::Baseline).unwrap();
+    let x = base.transform(&rows[2]);
+    assert_eq!(x.len(), base.feature_names().len());
+    assert!((value(&base, &x, "Age") - 20.0).abs() < 1e-4);
+}
+
+#[test]
+fn unseen_and_missing_values_are_safe() {
+    let f = Featurizer::fit(&train()).unwrap();
+    let mut odd = p(99, "robot", None, "ZZZ", Some("X"));
+    odd.name = String::new();
+    odd.fare = Some(f64::NAN);
+    odd.pclass = 7;
+    odd.sib_sp = u32::MAX;
+    odd.cabin = Some("?".into());
+    let x = f.transform(&odd);
+    assert_eq!(x.len(), f.feature_names().len());
+    assert!(x.iter().all(|v| v.is_finite()));
+    assert_eq!(value(&f, &x, "Embarked_Unknown").round(), 1.0);
+    assert_eq!(value(&f, &x, "Title_Rare").round(), 1.0);
+    assert_eq!(value(&f, &x, "TicketGroup").round(), 1.0);
+    assert_eq!(Featurizer::fit(&[]), Err(FeatureError::Empty));
+}
+
+#[test]
+fn serde_round_trip_keeps_transform() {
+    let rows = train();
+    let f = Featurizer::fit(&rows).unwrap();
+    let g: Featurizer = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+    assert_eq!(f.transform(&rows[1]), g.transform(&rows[1]));
+}
