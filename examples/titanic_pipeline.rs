@@ -76,7 +76,7 @@ fn report(summary: &RunSummary) -> anyhow::Result<()> {
     let metrics = Metrics::read(&metrics.path)?;
     println!("\nout-of-fold metrics:");
     for m in &metrics.metrics {
-        println!("  {:<12} {:.4}", m.name, m.number_value);
+        println!("  {:<16} {}", m.name, m.number_value);
     }
     match artifact("publish", "model") {
         Some(model) => {

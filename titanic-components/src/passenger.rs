@@ -81,7 +81,7 @@ pub enum PassengerError {
     Csv(String),
 }
 
-/// The bundled data set lacks a column this code needs (should never happen for rustyml 0.11).
+/// Position of the column named `name` in `headers`.
 fn column(headers: &[&str], name: &str) -> Option<usize> {
     headers.iter().position(|h| h.trim() == name)
 }

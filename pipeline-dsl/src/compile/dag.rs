@@ -5,6 +5,7 @@ use super::{EXIT_HANDLER, MAIN};
 use crate::argo::{Arguments, Artifact, DagTask, DagTemplate, Parameter, S3Artifact, Template};
 use crate::param::{encode_json, ValueSource};
 use crate::pipeline::{ArtifactSource, CompareOp, Condition, Graph, TaskNode};
+use std::collections::{HashMap, HashSet};
 
 /// Key and value fields of a fan-out item (`withItems` entries are `{key, value}` objects).
 const ITEM_KEY_FIELD: &str = "key";
@@ -14,6 +15,11 @@ const ITEM_VALUE_FIELD: &str = "value";
 pub fn build(graph: &Graph) -> Result<(Vec<Template>, Template, Option<Template>), String> {
     check(graph)?;
     let mut templates: Vec<Template> = Vec::new();
+    // Template bodies seen so far (serialized without their name) -> index in `templates`, and
+    // every template name taken: hash lookups keep this linear in the number of tasks (comparing
+    // each task's template with every template so far was quadratic once tasks have variants).
+    let mut bodies: HashMap<String, usize> = HashMap::new();
+    let mut taken: HashSet<String> = [MAIN, EXIT_HANDLER].map(String::from).into();
     let mut main = Vec::new();
     let mut exit = Vec::new();
     for task in &graph.tasks {
@@ -27,11 +33,21 @@ pub fn build(graph: &Graph) -> Result<(Vec<Template>, Template, Option<Template>
             &graph.command,
             fan_out,
         );
-        let name = match templates.iter().find(|t| same_body(t, &template)) {
-            Some(existing) => existing.name.clone(),
+        let body = body_key(&mut template);
+        let name = match body.as_ref().and_then(|b| bodies.get(b)) {
+            Some(&existing) => templates[existing].name.clone(),
             None => {
-                if templates.iter().any(|t| t.name == template.name) {
-                    template.name = format!("{}-{}", task.spec.name, task.name);
+                if taken.contains(&template.name) {
+                    // A variant: this task's options differ from the component's other tasks'.
+                    let base = format!("{}-{}", task.spec.name, task.name);
+                    template.name = std::iter::once(base.clone())
+                        .chain((2..).map(|i| format!("{base}-{i}")))
+                        .find(|n| !taken.contains(n))
+                        .unwrap_or(base);
+                }
+                taken.insert(template.name.clone());
+                if let Some(body) = body {
+                    bodies.insert(body, templates.len());
                 }
                 let name = template.name.clone();
                 templates.push(template);
@@ -63,10 +79,14 @@ pub fn build(graph: &Graph) -> Result<(Vec<Template>, Template, Option<Template>
     Ok((templates, dag(MAIN, main), exit))
 }
 
-fn same_body(a: &Template, b: &Template) -> bool {
-    let mut b = b.clone();
-    b.name = a.name.clone();
-    *a == b
+/// The template's body as text: everything but its name (two tasks share a template when their
+/// bodies are equal).
+fn body_key(template: &mut Template) -> Option<String> {
+    let name = std::mem::take(&mut template.name);
+    // Model types always serialize; if one did not, its template would just not be shared.
+    let key = serde_json::to_string(&*template).ok();
+    template.name = name;
+    key
 }
 
 /// Wiring problems the type system cannot see.

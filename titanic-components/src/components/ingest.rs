@@ -51,7 +51,7 @@ pub struct IngestOutputs {
 ///
 /// # Parameters
 /// - `source`: `bundled`, or the path of a CSV in Kaggle's `train.csv` format.
-#[component(retries = 2, backoff = "10s", cpu = "250m", memory = "256Mi")]
+#[component(cpu = "250m", memory = "256Mi")]
 pub fn ingest(source: Source) -> Result<IngestOutputs> {
     let rows = match &source {
         Source::Bundled => passenger::bundled(),

@@ -75,8 +75,7 @@ impl ModelBundle {
         let x = featurizer.transform_all(rows);
         let ensemble = fit_ensemble(&x, &y, k, fold_seed, params)?;
         let threshold = 0.5;
-        let metrics = MetricsSummary::compute(&y, &ensemble.oof(rows.len()), threshold)
-            .map_err(|e| ModelError::InvalidData(e.to_string()))?;
+        let metrics = MetricsSummary::compute(&y, &ensemble.oof(rows.len()), threshold)?;
         Ok(Self {
             format_version: FORMAT_VERSION,
             feature_names: featurizer.feature_names().to_vec(),

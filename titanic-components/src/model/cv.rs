@@ -113,8 +113,8 @@ pub fn cross_validate(
     set: FeatureSet,
 ) -> Result<CvOutcome, ModelError> {
     let y = labels(rows)?;
-    let yf: Vec<f32> = y.iter().map(|&v| f32::from(v)).collect();
     let folds = stratified_kfold(&y, k, fold_seed)?;
+    let yf: Vec<f32> = y.iter().map(|&v| f32::from(v)).collect();
     let mut out = CvOutcome {
         oof: vec![f64::NAN; rows.len()],
         labels: y,
@@ -157,6 +157,31 @@ mod tests {
         let train = train_indices(&folds, 0, 103);
         assert_eq!(train.len() + folds[0].len(), 103);
         assert!(train.iter().all(|i| !folds[0].contains(i)));
+    }
+
+    #[test]
+    fn cross_validate_fits_one_featurizer_per_fold() {
+        let rows: Vec<Passenger> = crate::passenger::bundled().into_iter().take(120).collect();
+        let params = TrainParams {
+            hidden: vec![4],
+            max_epochs: 15,
+            n_seeds: 1,
+            ..Default::default()
+        };
+        let cv = cross_validate(&rows, 3, 2, &params, FeatureSet::Baseline).unwrap();
+        assert_eq!(
+            (cv.folds.len(), cv.featurizers.len(), cv.oof.len()),
+            (3, 3, 120)
+        );
+        assert!(cv.oof.iter().all(|p| (0.0..=1.0).contains(p)));
+        assert_ne!(cv.featurizers[0], cv.featurizers[1]);
+        let x = cv.featurizers[0].transform_all(&rows);
+        let y = labels(&rows).unwrap();
+        let e = fit_ensemble(&x, &y, 3, 2, &params).unwrap();
+        assert!(e.oof(120).iter().all(|p| p.is_finite()));
+        let mut unlabeled = rows.clone();
+        unlabeled[5].survived = None;
+        assert!(cross_validate(&unlabeled, 3, 2, &params, FeatureSet::Baseline).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The error type shared by the model module.
 
 use crate::model::features::FeatureError;
+use crate::model::metrics::MetricsError;
 use crate::model::mlp::MlpError;
 
 /// Anything that can go wrong while training, evaluating, saving or using a model.
@@ -15,6 +16,9 @@ pub enum ModelError {
     /// Featurizer error.
     #[error(transparent)]
     Features(#[from] FeatureError),
+    /// A metric could not be computed (e.g. only one class present).
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
     /// Malformed network weights or input width.
     #[error(transparent)]
     Mlp(#[from] MlpError),

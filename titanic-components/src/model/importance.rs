@@ -35,7 +35,7 @@ fn auc_of(model: &FoldModel, rows: &[Vec<f32>], y: &[u8]) -> Result<f64, ModelEr
         .iter()
         .map(|r| model.predict_proba(r))
         .collect::<Result<Vec<_>, _>>()?;
-    roc_auc(y, &p).map_err(|e| ModelError::InvalidData(e.to_string()))
+    Ok(roc_auc(y, &p)?)
 }
 
 /// Permutation importance of every feature (sorted by decreasing `auc_drop`).

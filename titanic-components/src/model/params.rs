@@ -32,7 +32,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         Self {
             hidden: vec![16],
-            learning_rate: 0.01,
+            learning_rate: 0.02,
             max_epochs: 200,
             batch_size: 0,
             patience: 20,

@@ -85,8 +85,8 @@ fn curve_plot(
 
 /// ROC curve with its AUC in the title (needs both classes).
 pub fn roc_png(labels: &[u8], probs: &[f64]) -> Result<Vec<u8>, ModelError> {
-    let pts = roc_curve(labels, probs).map_err(err)?;
-    let auc = roc_auc(labels, probs).map_err(err)?;
+    let pts = roc_curve(labels, probs)?;
+    let auc = roc_auc(labels, probs)?;
     curve_plot(
         &format!("ROC curve (AUC = {auc:.3})"),
         "False positive rate",
@@ -98,8 +98,8 @@ pub fn roc_png(labels: &[u8], probs: &[f64]) -> Result<Vec<u8>, ModelError> {
 
 /// Precision-recall curve with average precision in the title and the base rate as a line.
 pub fn pr_png(labels: &[u8], probs: &[f64]) -> Result<Vec<u8>, ModelError> {
-    let pts = pr_curve(labels, probs).map_err(err)?;
-    let ap = average_precision(labels, probs).map_err(err)?;
+    let pts = pr_curve(labels, probs)?;
+    let ap = average_precision(labels, probs)?;
     let base = labels.iter().filter(|l| **l == 1).count() as f64 / labels.len() as f64;
     curve_plot(
         &format!("Precision-recall (AP = {ap:.3})"),

@@ -227,8 +227,9 @@ pub(crate) fn train_member(
 /// Trains the seed ensemble of one fold: `params.n_seeds` networks on `train_idx`, each
 /// early-stopped on `valid_idx`, with the fold's out-of-fold predictions for `valid_idx`.
 ///
-/// `x` holds one feature vector per row, `y` the 0/1 labels. An empty `valid_idx` trains for
-/// `max_epochs` without early stopping (and gives no out-of-fold predictions).
+/// `x` holds one feature vector per row, `y` its label as 0.0 or 1.0 (1 = survived). An
+/// empty `valid_idx` trains for `max_epochs` without early stopping (and gives no out-of-fold
+/// predictions).
 pub fn train_fold(
     x: &[Vec<f32>],
     y: &[f32],

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Titanic benchmarks (not tests): out-of-fold quality over five fold seeds (twice, to show the
+# numbers are identical), training time for all folds, and whole-pipeline wall time with a warm
+# binary (cold steps vs. every step cached).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --workspace --all-targets --quiet
+
+echo "== out-of-fold quality, engineered features (mean over fold seeds 1..5) =="
+a=$(cargo run --release --quiet --example oof)
+echo "$a"
+echo "== again, to check determinism =="
+b=$(cargo run --release --quiet --example oof)
+strip() { sed -E 's/[0-9.]+ s//g'; }
+if [ "$(echo "$a" | strip)" = "$(echo "$b" | strip)" ]; then echo "identical metrics across two runs: yes"; else echo "identical metrics across two runs: NO"; echo "$b"; fi
+echo "== demo baseline features, for scale =="
+cargo run --release --quiet --example oof -- baseline | tail -1
+
+echo "== whole pipeline, warm binary (titanic run) =="
+art=$(mktemp -d)
+trap 'rm -rf "$art"' EXIT
+bin=target/release/titanic
+"$bin" run --artifacts "$art" >/dev/null 2>&1   # warm: page cache, binary digest
+for i in 1 2 3; do
+  s=$(date +%s.%N); "$bin" run --artifacts "$art" --no-cache >/dev/null 2>&1; e=$(date +%s.%N)
+  echo "every step run:    $(echo "$e - $s" | bc) s"
+done
+for i in 1 2 3; do
+  s=$(date +%s.%N); "$bin" run --artifacts "$art" >/dev/null 2>&1; e=$(date +%s.%N)
+  echo "every step cached: $(echo "$e - $s" | bc) s"
+done
