@@ -1,0 +1,126 @@
+//! The Titanic steps called as plain functions: edge cases a user relies on.
+
+use pipeline_dsl::prelude::*;
+use titanic_components::components::*;
+use titanic_components::passenger::Passenger;
+
+fn passenger(id: u32, survived: u8, sex: &str) -> Passenger {
+    Passenger {
+        passenger_id: id,
+        survived: Some(survived),
+        pclass: 1 + (id % 3) as u8,
+        name: format!(
+            "Doe, {} Someone",
+            if sex == "male" { "Mr." } else { "Mrs." }
+        ),
+        sex: sex.into(),
+        age: Some(20.0 + id as f64),
+        sib_sp: id % 2,
+        parch: 0,
+        ticket: format!("T{}", id % 5),
+        fare: Some(7.0 + id as f64),
+        cabin: None,
+        embarked: Some("S".into()),
+    }
+}
+
+fn sample() -> Vec<Passenger> {
+    (1..=40)
+        .map(|i| passenger(i, (i % 2) as u8, if i % 2 == 0 { "male" } else { "female" }))
+        .collect()
+}
+
+#[test]
+fn ingest_bundled_gives_the_891_training_passengers() {
+    let out = ingest(Source::Bundled).unwrap();
+    assert_eq!(out.passengers.len(), 891);
+    assert_eq!(
+        out.passengers
+            .iter()
+            .filter(|p| p.survived == Some(1))
+            .count(),
+        342
+    );
+}
+
+#[test]
+fn ingest_rejects_an_empty_file_and_unlabelled_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(
+        &empty,
+        "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked\n",
+    )
+    .unwrap();
+    let err = ingest(Source::File(empty))
+        .err()
+        .expect("an error")
+        .to_string();
+    assert!(err.contains("empty"), "{err}");
+
+    let unlabelled = dir.path().join("test.csv");
+    std::fs::write(
+        &unlabelled,
+        "PassengerId,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked\n892,3,\"Kelly, Mr. James\",male,34.5,0,0,330911,7.8292,,Q\n",
+    )
+    .unwrap();
+    let err = ingest(Source::File(unlabelled))
+        .err()
+        .expect("an error")
+        .to_string();
+    assert!(err.contains("Survived"), "{err}");
+
+    let missing = ingest(Source::File(dir.path().join("nope.csv")))
+        .err()
+        .expect("an error")
+        .to_string();
+    assert!(missing.contains("nope.csv"), "{missing}");
+}
+
+#[test]
+fn sources_parse_from_parameter_text() {
+    assert_eq!(Source::try_from("bundled".to_string()), Ok(Source::Bundled));
+    assert!(matches!(
+        Source::try_from("data/train.csv".to_string()),
+        Ok(Source::File(_))
+    ));
+    assert!(Source::try_from(String::new()).is_err());
+    let remote = Source::try_from("s3://bucket/train.csv".to_string()).unwrap_err();
+    assert!(remote.contains("not supported"), "{remote}");
+}
+
+#[test]
+fn featurize_handles_missing_values_and_unseen_categories() {
+    let mut rows = sample();
+    rows[0].age = None;
+    rows[1].fare = None;
+    rows[2].embarked = None;
+    rows[3].embarked = Some("X".into());
+    rows[4].name = "Nobody".into();
+    let out = featurize(Input::new(Dataset::new(rows))).unwrap();
+    let m = &out.features.0;
+    assert_eq!(m.rows.len(), 40);
+    assert!(
+        m.rows.iter().flatten().all(|v| v.is_finite()),
+        "no NaN from missing values"
+    );
+    assert_eq!(m.rows[0].len(), m.names.len());
+    assert_eq!(m.labels.iter().filter(|&&l| l == 1).count(), 20);
+}
+
+#[test]
+fn featurize_rejects_no_passengers() {
+    assert!(featurize(Input::new(Dataset::new(Vec::new()))).is_err());
+}
+
+#[test]
+fn train_fold_rejects_a_fold_out_of_range() {
+    let features = featurize(Input::new(Dataset::new(sample())))
+        .unwrap()
+        .features;
+    let err = train_fold(Input::new(features), 5, 5, 1, Default::default())
+        .err()
+        .expect("an error")
+        .to_string();
+    assert!(err.contains("out of range"), "{err}");
+}
