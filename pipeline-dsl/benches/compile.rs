@@ -339,6 +339,7 @@ fn main() {
         let mut sum = Phases::default();
         let mut iters = 0u32;
         let mut seen = None;
+        let started = Instant::now();
         // Warm-up, kept as a measurement when it is slow anyway (large sizes).
         let (t, s) = once(n, explicit_names);
         if t.total() > Duration::from_secs(1) {
@@ -346,8 +347,7 @@ fn main() {
             seen = Some(s);
             iters += 1;
         }
-        let started = Instant::now();
-        // At least `min_iters`, and keep going up to ~2 s of measurements (at most 1000).
+        // At least `min_iters`, and keep going up to ~2 s in all (at most 1000).
         while iters < min_iters || (started.elapsed() < Duration::from_secs(2) && iters < 1000) {
             let (t, s) = once(n, explicit_names);
             sum.add(&t);

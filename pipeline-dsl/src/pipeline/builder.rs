@@ -28,6 +28,7 @@ impl Pipeline {
                 service_account: None,
                 parallelism: None,
                 labels: Vec::new(),
+                names: Default::default(),
             })),
         }
     }
@@ -187,7 +188,7 @@ impl Pipeline {
         let spec = C::spec();
         let bindings = component.bind();
         let mut graph = self.graph.borrow_mut();
-        let name = unique_name(&graph, &spec.name);
+        let name = graph.unique_name(&spec.name);
         let id = TaskId(graph.tasks.len());
         graph.tasks.push(TaskNode {
             name,
@@ -202,15 +203,4 @@ impl Pipeline {
         });
         id
     }
-}
-
-fn unique_name(graph: &Graph, base: &str) -> String {
-    let taken = |n: &str| graph.tasks.iter().any(|t| t.name == n);
-    if !taken(base) {
-        return base.to_owned();
-    }
-    (2..)
-        .map(|i| format!("{base}-{i}"))
-        .find(|n| !taken(n))
-        .unwrap_or_default()
 }

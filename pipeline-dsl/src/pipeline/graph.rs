@@ -72,4 +72,22 @@ pub(crate) struct Graph {
     pub service_account: Option<String>,
     pub parallelism: Option<u32>,
     pub labels: Vec<(String, String)>,
+    /// Every task name in use, and the next numeric suffix to try per base name, so naming a
+    /// new task stays O(1) however large the pipeline.
+    pub names: std::collections::HashMap<String, usize>,
+}
+
+impl Graph {
+    /// A task name not used yet: `base`, else `base-2`, `base-3`, ...
+    pub fn unique_name(&mut self, base: &str) -> String {
+        let mut suffix = self.names.get(base).copied().unwrap_or(1);
+        let mut name = base.to_owned();
+        while self.names.contains_key(&name) {
+            suffix += 1;
+            name = format!("{base}-{suffix}");
+        }
+        self.names.insert(base.to_owned(), suffix.max(1));
+        self.names.entry(name.clone()).or_insert(1);
+        name
+    }
 }

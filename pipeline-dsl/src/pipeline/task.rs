@@ -48,6 +48,12 @@ impl<H: Copy> Task<H> {
 
     /// Renames the task (the default is the component name, made unique).
     pub fn named(self, name: &str) -> Self {
+        self.pipeline
+            .graph
+            .borrow_mut()
+            .names
+            .entry(name.to_owned())
+            .or_insert(1);
         self.edit(|t| t.name = name.into())
     }
 
