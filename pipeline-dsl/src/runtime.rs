@@ -2,7 +2,7 @@
 //! runner spawns (`<bin> component <name> --param k=v --input name=PATH --output name=PATH`).
 
 use crate::artifact::{Artifact, ArtifactError};
-use crate::component::{find, ComponentSpec, OutputKind};
+use crate::component::{find, ComponentSpec};
 use crate::outputs::OutputPaths;
 use crate::param::{decode, ParamError};
 use serde::de::DeserializeOwned;
@@ -184,17 +184,7 @@ impl RunContext {
             spec.inputs.iter().map(|p| &p.name).collect(),
             &mut problems,
         );
-        let outputs: Vec<&String> = spec
-            .outputs
-            .iter()
-            .filter(|o| {
-                matches!(
-                    o.kind,
-                    OutputKind::Artifact { .. } | OutputKind::Parameter { .. }
-                )
-            })
-            .map(|o| &o.name)
-            .collect();
+        let outputs: Vec<&String> = spec.outputs.iter().map(|o| &o.name).collect();
         expect(
             "output",
             self.outputs.0.keys().collect(),
