@@ -10,8 +10,8 @@
 //! repeat for ~2 s), `BENCH_NAMES=explicit` (name every task with `.named(..)` instead of letting
 //! the builder number them).
 //!
-//! Prints, per size, the mean milliseconds per compile and per phase, the per-task cost, and the
-//! ratio of per-task costs 10k/1k (1.0 = linear growth, 10 = quadratic).
+//! Prints, per size, the mean milliseconds per compile and per phase, the per-task cost, and, per
+//! phase, the ratio of per-task costs 10k/1k (1.0 = linear growth, 10 = quadratic).
 //!
 //! Argo's CRD allows at most 200 tasks per DAG and 200 templates, and the manifest budget is
 //! 1 MiB, so the 1,000- and 10,000-task manifests are refused by `compile()` / `to_yaml()`; the
@@ -358,7 +358,8 @@ fn main() {
         let mean = |d: Duration| ms(d) / f64::from(iters);
         let total = mean(sum.total());
         let us_per_task = total * 1e3 / n as f64;
-        per_task.push((n, us_per_task));
+        let phases = [sum.build, sum.compile, sum.validate, sum.yaml, sum.total()];
+        per_task.push((n, phases.map(|d| mean(d) * 1e3 / n as f64)));
         println!(
             "{:>7} {:>6} {:>11.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.2} {:>10.1}",
             n,
@@ -388,9 +389,13 @@ fn main() {
     }
     let find = |n: usize| per_task.iter().find(|(m, _)| *m == n).map(|(_, c)| *c);
     if let (Some(k1), Some(k10)) = (find(1_000), find(10_000)) {
+        let names = ["build", "compile", "validate", "to_yaml", "total"];
+        let ratios: Vec<String> = (0..names.len())
+            .map(|i| format!("{} {:.2}", names[i], k10[i] / k1[i]))
+            .collect();
         println!(
-            "per-task cost ratio 10k/1k: {:.2} (1.0 = linear, 10 = quadratic)",
-            k10 / k1
+            "per-task cost ratio 10k/1k (1.0 = linear, 10 = quadratic): {}",
+            ratios.join(", ")
         );
     }
 }

@@ -1,10 +1,11 @@
 //! DAG rules: task names, `depends` / `dependencies`, cycles, loops, arguments and scopes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::args::{check_arguments, check_call, check_looped_from};
 use super::depends::task_deps;
 use super::error::{at_task, at_template, ErrorKind, ValidationErrors};
+use super::graph::DepGraph;
 use super::names::{check_names, NameKind};
 use super::syntax;
 use super::vars::{self, Globals, Place, Scope, TaskInfo};
@@ -68,8 +69,8 @@ pub(crate) fn check_dag(
             .or_insert(TaskInfo { task, template });
     }
     let using_depends = dag.tasks.iter().any(|x| x.depends.is_some());
-    let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for task in &dag.tasks {
+    let mut graph = DepGraph::new(&dag.tasks);
+    for (i, task) in dag.tasks.iter().enumerate() {
         let at_t = at_task(&t.name, &task.name);
         check_task_shape(&at_t, task, using_depends, cx, errs);
         let deps = match task_deps(task) {
@@ -80,17 +81,17 @@ pub(crate) fn check_dag(
                 Vec::new()
             }
         };
-        let edges = graph.entry(task.name.as_str()).or_default();
+        let id = graph.task(i);
         for d in &deps {
-            let Some((&dep_name, dep)) = infos.get_key_value(d.task.as_str()) else {
+            let (Some(dep_id), Some(dep)) = (graph.id(&d.task), infos.get(d.task.as_str())) else {
                 errs.push(&at_t, ErrorKind::UnknownDependency(d.task.clone()));
                 continue;
             };
-            if dep_name == task.name {
+            if dep_id == id {
                 errs.push(&at_t, ErrorKind::SelfDependency);
                 continue;
             }
-            edges.insert(dep_name);
+            graph.add_dep(id, dep_id);
             let Some(result) = &d.result else { continue };
             if !TASK_RESULTS.contains(&result.as_str()) {
                 errs.push(
@@ -111,7 +112,8 @@ pub(crate) fn check_dag(
             }
         }
     }
-    if let Some(cycle) = find_cycle(&dag.tasks, &graph) {
+    graph.finish();
+    if let Some(cycle) = graph.find_cycle() {
         errs.push(&at, ErrorKind::DependencyCycle(cycle));
     }
     if let Some(target) = &dag.target {
@@ -121,9 +123,9 @@ pub(crate) fn check_dag(
             }
         }
     }
-    for task in &dag.tasks {
+    for (i, task) in dag.tasks.iter().enumerate() {
         let at_t = at_task(&t.name, &task.name);
-        let ancestors = ancestors(&task.name, &graph);
+        let id = graph.task(i);
         if let Some(called) = cx.templates.get(task.template.as_str()) {
             check_call(&at_t, task.arguments.as_ref(), called, true, errs);
         }
@@ -140,7 +142,8 @@ pub(crate) fn check_dag(
             tasks: &infos,
             place: Place::DagTask {
                 task,
-                ancestors: &ancestors,
+                id,
+                graph: &graph,
             },
             exit_vars: cx.exit_vars,
             in_exit_handler: cx.in_exit_handler,
@@ -248,48 +251,4 @@ fn check_task_shape(
             }
         }
     }
-}
-
-/// Finds one cycle (in task order) and returns it closed, e.g. `[a, b, a]`.
-fn find_cycle(tasks: &[DagTask], graph: &BTreeMap<&str, BTreeSet<&str>>) -> Option<Vec<String>> {
-    fn visit<'a>(
-        n: &'a str,
-        graph: &BTreeMap<&'a str, BTreeSet<&'a str>>,
-        done: &mut BTreeSet<&'a str>,
-        stack: &mut Vec<&'a str>,
-    ) -> Option<Vec<String>> {
-        if done.contains(n) {
-            return None;
-        }
-        if let Some(pos) = stack.iter().position(|x| *x == n) {
-            let mut cycle: Vec<String> = stack[pos..].iter().map(|s| s.to_string()).collect();
-            cycle.push(n.to_string());
-            return Some(cycle);
-        }
-        stack.push(n);
-        for dep in graph.get(n).into_iter().flatten() {
-            if let Some(c) = visit(dep, graph, done, stack) {
-                return Some(c);
-            }
-        }
-        stack.pop();
-        done.insert(n);
-        None
-    }
-    let mut done = BTreeSet::new();
-    tasks
-        .iter()
-        .find_map(|t| visit(&t.name, graph, &mut done, &mut Vec::new()))
-}
-
-/// All transitive dependencies of `name`.
-fn ancestors(name: &str, graph: &BTreeMap<&str, BTreeSet<&str>>) -> BTreeSet<String> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<&str> = graph.get(name).into_iter().flatten().copied().collect();
-    while let Some(n) = todo.pop() {
-        if n != name && seen.insert(n.to_string()) {
-            todo.extend(graph.get(n).into_iter().flatten().copied());
-        }
-    }
-    seen
 }

@@ -103,6 +103,7 @@ mod dag;
 mod depends;
 mod error;
 mod expr;
+mod graph;
 mod names;
 mod spec;
 mod syntax;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::error::ErrorKind;
 use super::expr::check_expression;
+use super::graph::DepGraph;
 use crate::argo::model::{DagTask, Template};
 
 /// Names visible everywhere (`workflow.*`).
@@ -38,10 +39,12 @@ pub(crate) struct TaskInfo<'a> {
 pub(crate) enum Place<'a> {
     /// Inside a container template.
     Leaf,
-    /// In a DAG task's fields; only `ancestors` may be referenced.
+    /// In a DAG task's fields (task number `id` of `graph`); only its upstream tasks may be
+    /// referenced.
     DagTask {
         task: &'a DagTask,
-        ancestors: &'a BTreeSet<String>,
+        id: usize,
+        graph: &'a DepGraph<'a>,
     },
     /// In a DAG template's outputs; any task of the DAG may be referenced.
     DagOutputs,
@@ -369,11 +372,11 @@ pub(super) fn resolve_task(scope: &Scope<'_>, rest: &[&str], partial: bool) -> R
             format!("no task {name:?} in this DAG")
         });
     };
-    if let Place::DagTask { task, ancestors } = &scope.place {
+    if let Place::DagTask { task, id, graph } = &scope.place {
         if task.name == name {
             return Err("a task cannot reference its own outputs".to_string());
         }
-        if !ancestors.contains(name) {
+        if !graph.is_upstream(name, *id) {
             return Err(format!(
                 "task {name:?} is not upstream of task {:?}; add it to depends/dependencies",
                 task.name

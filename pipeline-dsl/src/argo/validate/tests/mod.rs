@@ -83,6 +83,7 @@ fn all_errors_are_collected_and_displayed() {
 
 mod dag;
 mod fields;
+mod graph;
 mod names;
 mod refs;
 mod vars;
