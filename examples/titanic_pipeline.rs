@@ -4,6 +4,8 @@
 //! cargo run --release --example titanic_pipeline
 //! cargo run --release --example titanic_pipeline -- --source ../shared/data/titanic/train.csv
 //! cargo run --release --example titanic_pipeline -- --params params.yaml --artifacts /tmp/art --no-cache
+//! cargo run --release --example titanic_pipeline -- --artifacts s3://bucket/titanic \
+//!     --param model_target=s3://bucket/model.json   # AWS_ENDPOINT_URL etc. from the environment
 //! ```
 //!
 //! The local runner executes the compiled Argo `Workflow` (the same YAML as `pipeline.yaml`),
@@ -16,13 +18,15 @@ use pipeline_dsl::cli::PipelineCommand;
 use pipeline_dsl::prelude::*;
 use pipeline_dsl::runner::RunSummary;
 use pipeline_dsl::RunArgs;
+use pipeline_remote::{S3Client, S3Url};
 use std::process::ExitCode;
 
 /// Run the Titanic pipeline locally.
 #[derive(Parser)]
 #[command(name = "titanic_pipeline")]
 struct Args {
-    /// Data source: `bundled` (default) or the path of a Kaggle-format CSV.
+    /// Data source: `bundled` (default), or a Kaggle-format CSV: a path, `s3://bucket/key` or an
+    /// `http(s)://` URL.
     #[arg(long)]
     source: Option<String>,
     #[command(flatten)]
@@ -84,6 +88,11 @@ fn report(summary: &RunSummary) -> anyhow::Result<()> {
             std::fs::copy(&model.path, &target)
                 .with_context(|| format!("copying {}", model.path.display()))?;
             println!("\nmodel: {}", target.display());
+            if let Some(remote) = &summary.remote_run_dir {
+                let url: S3Url = format!("{remote}/model.json").parse()?;
+                S3Client::from_env()?.put(&url, &std::fs::read(&target)?)?;
+                println!("       {url}");
+            }
         }
         None => {
             bail!("the model was not published: accuracy is below the threshold (see the report)")

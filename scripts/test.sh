@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test from scratch: Python validators in a project-local venv, the release build
-# (which re-emits pipeline.yaml and must leave it unchanged), unit/integration/trybuild tests, and
+# (which re-emits pipeline.yaml and must leave it unchanged), unit/integration/trybuild tests (S3
+# against moto_server on loopback), and
 # the offline validation of every manifest we emit (Hera models + Argo's full CRD schema).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,9 @@ fi
 
 step "cargo test --release"
 export CONFORMANCE_DIR="$root/target/conformance"
+# The S3 tests start moto_server from .venv on loopback ports (and stop it by pid): here it
+# must be there, never skipped.
+export MOTO_SERVER="$root/.venv/bin/moto_server" REQUIRE_SERVICES=1
 rm -rf "$CONFORMANCE_DIR"
 cargo test --release --locked --workspace
 

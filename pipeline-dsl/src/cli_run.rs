@@ -2,9 +2,10 @@
 
 use crate::param::{check_schema, encode_json};
 use crate::pipeline::Pipeline;
-use crate::runner::{run, RunOptions, RunSummary, WorkflowStatus};
+use crate::runner::{open_remote, run, ObjectStore, RunOptions, RunSummary, WorkflowStatus};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `run [--params FILE] [--param k=v] [--artifacts DIR] [--parallelism N] [--no-cache]`.
 #[derive(Debug, Clone, clap::Args)]
@@ -15,9 +16,15 @@ pub struct RunArgs {
     /// A pipeline parameter value, `NAME=VALUE` (overrides the file).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = super::cli::key_value)]
     pub param: Vec<(String, String)>,
-    /// Root of the artifact store, step cache and run directories.
-    #[arg(long, value_name = "DIR", default_value = "artifacts")]
-    pub artifacts: PathBuf,
+    /// Root of the artifact store, step cache and run directories: a directory, or
+    /// `s3://bucket/prefix` (same layout; a local copy is kept under
+    /// `artifacts/s3/<bucket>/<prefix>`; endpoint and credentials from the `AWS_*` variables).
+    #[arg(
+        long,
+        value_name = "DIR|s3://BUCKET/PREFIX",
+        default_value = "artifacts"
+    )]
+    pub artifacts: String,
     /// Steps running at once (0 = one per CPU).
     #[arg(long, default_value_t = 0)]
     pub parallelism: usize,
@@ -33,11 +40,6 @@ impl RunArgs {
     /// Compiles `pipeline` (or reads `--manifest`), checks the parameters and runs it locally,
     /// spawning this binary for every step.
     pub fn execute(&self, pipeline: &Pipeline) -> Result<RunSummary, String> {
-        if !self.artifacts.as_os_str().is_empty()
-            && self.artifacts.to_string_lossy().starts_with("s3://")
-        {
-            return Err("--artifacts: only a local directory is supported by this build".into());
-        }
         let schemas = pipeline.parameter_schemas();
         let mut params = BTreeMap::new();
         if let Some(file) = &self.params {
@@ -72,8 +74,10 @@ impl RunArgs {
             }
             None => pipeline.compile().map_err(|e| e.to_string())?.workflow(),
         };
+        let (artifacts, remote) = self.store()?;
         let options = RunOptions {
-            artifacts: self.artifacts.clone(),
+            artifacts,
+            remote,
             parallelism: self.parallelism,
             no_cache: self.no_cache,
             params,
@@ -90,6 +94,21 @@ impl RunArgs {
             ));
         }
         Ok(summary)
+    }
+}
+
+impl RunArgs {
+    /// The local store root and, for a URL (`s3://bucket/prefix`), the remote store with its
+    /// local working copy under `artifacts/<scheme>/<rest>`.
+    fn store(&self) -> Result<(PathBuf, Option<Arc<dyn ObjectStore>>), String> {
+        let Some((scheme, rest)) = self.artifacts.split_once("://") else {
+            return Ok((PathBuf::from(&self.artifacts), None));
+        };
+        let remote = open_remote(&self.artifacts).map_err(|e| format!("--artifacts {e}"))?;
+        let local = PathBuf::from("artifacts")
+            .join(scheme)
+            .join(rest.trim_matches('/'));
+        Ok((local, Some(remote)))
     }
 }
 

@@ -141,6 +141,9 @@ pub struct SecretEnv {
     pub secret: String,
     /// Key in the Secret.
     pub key: String,
+    /// The pod starts even when the Secret or key does not exist (the variable is then unset).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 /// A Kubernetes toleration.

@@ -153,7 +153,7 @@ impl Options {
         }
         for (name, _, secret, key) in &self.secret_env {
             sets.push(quote!(o.secret_env.push(::pipeline_dsl::SecretEnv {
-                name: #name.to_owned(), secret: #secret.to_owned(), key: #key.to_owned()
+                name: #name.to_owned(), secret: #secret.to_owned(), key: #key.to_owned(), optional: false
             });));
         }
         quote!({

@@ -10,6 +10,24 @@ pub const IMAGE: &str = concat!("mlops-titanic/components:", env!("CARGO_PKG_VER
 /// Number of stratified folds; each is its own parallel task (a static fan-out).
 pub const FOLDS: u32 = 5;
 
+/// The Kubernetes Secret holding the S3 settings of the steps that read or write S3 directly
+/// (`ingest` from `s3://`, `publish` to `model_target`), one key per `AWS_*` variable. It is
+/// optional: without it those steps run with no S3 settings.
+pub const S3_SECRET: &str = "mlops-titanic-s3";
+
+fn with_s3_settings<T: Copy>(task: Task<T>) -> Task<T> {
+    [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+    ]
+    .into_iter()
+    .fold(task, |task, var| {
+        task.optional_secret_env(var, S3_SECRET, var)
+    })
+}
+
 /// The Titanic pipeline: ingest -> featurize -> train one MLP ensemble per stratified fold, in
 /// parallel -> evaluate out of fold -> publish `model.json` if accuracy clears the threshold;
 /// the exit handler reports the outcome.
@@ -38,8 +56,13 @@ pub fn pipeline() -> Pipeline {
         TrainParams::default(),
         "MLP hyper-parameters",
     );
+    let model_target = p.param_described(
+        "model_target",
+        ModelTarget::default(),
+        "also upload model.json to this s3://bucket/key (empty: the artifact store only)",
+    );
 
-    let ingested = p.add(Ingest { source });
+    let ingested = with_s3_settings(p.add(Ingest { source }));
     let featurized = p.add(Featurize {
         passengers: ingested.passengers,
     });
@@ -55,14 +78,15 @@ pub fn pipeline() -> Pipeline {
         models,
         features: featurized.features,
     });
-    p.add(Publish {
+    with_s3_settings(p.add(Publish {
         passengers: ingested.passengers,
         featurizer: featurized.featurizer,
         models,
         evaluation: evaluated.evaluation,
         fold_seed: fold_seed.clone(),
         params: params.clone(),
-    })
+        target: model_target,
+    }))
     .when(evaluated.accuracy.ge(threshold));
     p.on_exit(ReportStatus {
         workflow: p.workflow_name(),

@@ -85,8 +85,24 @@ fn sources_parse_from_parameter_text() {
         Ok(Source::File(_))
     ));
     assert!(Source::try_from(String::new()).is_err());
-    let remote = Source::try_from("s3://bucket/train.csv".to_string()).unwrap_err();
-    assert!(remote.contains("not supported"), "{remote}");
+    for url in ["s3://bucket/train.csv", "https://example.org/train.csv"] {
+        assert_eq!(
+            Source::try_from(url.to_string()),
+            Ok(Source::Remote(url.into()))
+        );
+        assert_eq!(String::from(Source::Remote(url.into())), url);
+    }
+    let bad = Source::try_from("s3://Bad_Bucket/train.csv".to_string()).unwrap_err();
+    assert!(bad.contains("bucket name"), "{bad}");
+}
+
+#[test]
+fn model_targets_parse_from_parameter_text() {
+    assert_eq!(ModelTarget::try_from(String::new()), Ok(ModelTarget(None)));
+    let target = ModelTarget::try_from("s3://models/titanic/model.json".to_string()).unwrap();
+    assert_eq!(String::from(target), "s3://models/titanic/model.json");
+    let bad = ModelTarget::try_from("/tmp/model.json".to_string()).unwrap_err();
+    assert!(bad.contains("s3://"), "{bad}");
 }
 
 #[test]

@@ -110,7 +110,7 @@ pub fn container_template(
             secret_key_ref: Some(SecretKeySelector {
                 name: s.secret.clone(),
                 key: s.key.clone(),
-                ..Default::default()
+                optional: s.optional.then_some(true),
             }),
             ..Default::default()
         }),

@@ -145,13 +145,25 @@ impl<H: Copy> Task<H> {
         })
     }
 
-    /// Sets an environment variable from `key` of the Kubernetes Secret `secret`.
+    /// Sets an environment variable from `key` of the Kubernetes Secret `secret`; the pod
+    /// does not start until the Secret exists.
     pub fn secret_env(self, name: &str, secret: &str, key: &str) -> Self {
+        self.push_secret_env(name, secret, key, false)
+    }
+
+    /// Like [`secret_env`](Self::secret_env), but the pod starts without the variable when
+    /// the Secret or the key does not exist (for settings that only some runs need).
+    pub fn optional_secret_env(self, name: &str, secret: &str, key: &str) -> Self {
+        self.push_secret_env(name, secret, key, true)
+    }
+
+    fn push_secret_env(self, name: &str, secret: &str, key: &str, optional: bool) -> Self {
         self.edit_options(|o| {
             o.secret_env.push(SecretEnv {
                 name: name.into(),
                 secret: secret.into(),
                 key: key.into(),
+                optional,
             })
         })
     }

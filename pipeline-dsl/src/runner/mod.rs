@@ -21,6 +21,11 @@
 //! - `tmp/` (blobs being written) and `binaries.json` (digests of components binaries, keyed by
 //!   path, size and modification time, so a large binary is hashed once).
 //!
+//! With [`RunOptions::remote`] (such as `--artifacts s3://bucket/prefix`), the same layout is
+//! mirrored to an [`ObjectStore`]: cache entries missing locally are fetched with their blobs
+//! (digests checked), and each step's outputs and cache entry, then the run's record, are
+//! uploaded.
+//!
 //! ```no_run
 //! use pipeline_dsl::runner::{run, RunOptions};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,7 +46,8 @@
 //! - nested DAG templates and script/resource templates stop the run before it starts;
 //!   `{{=expr}}` tags, `=~`, `withParam` over non-lists and http artifacts fail the task that
 //!   uses them, with an error naming them;
-//! - Secret and ConfigMap environment variables are not set (a notice in the log names them);
+//! - Secret and ConfigMap environment variables are not set: steps inherit the runner's
+//!   environment, and a notice in the log names a required one that is missing there;
 //! - a retry's backoff wait holds its parallelism slot.
 
 mod aggregate;
@@ -53,6 +59,7 @@ mod duration;
 mod exec;
 mod html;
 mod items;
+mod mirror;
 mod plan;
 mod prepare;
 mod progress;
@@ -69,8 +76,10 @@ mod workdir;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
+pub use mirror::{open_remote, ObjectStore, RemoteScheme};
 pub use summary::{
     ArtifactKind, ArtifactRecord, RunSummary, StepRecord, StepStatus, TaskRecord, WorkflowStatus,
 };
@@ -80,7 +89,7 @@ use context::Ctx;
 use progress::Progress;
 
 /// How to run a workflow locally.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Root of the artifact store, the step cache and the run directories (default `./artifacts`).
     pub artifacts: PathBuf,
@@ -97,6 +106,9 @@ pub struct RunOptions {
     pub run_name: Option<String>,
     /// Show progress bars (otherwise progress goes to `tracing`).
     pub progress: bool,
+    /// A remote copy of the store (such as an S3 prefix, see [`open_remote`]): cache entries and blobs missing locally are
+    /// fetched from it, and every output, cache entry and the run's record are uploaded to it.
+    pub remote: Option<Arc<dyn ObjectStore>>,
 }
 
 impl Default for RunOptions {
@@ -109,6 +121,7 @@ impl Default for RunOptions {
             binary: std::env::current_exe().unwrap_or_default(),
             run_name: None,
             progress: std::io::stderr().is_terminal(),
+            remote: None,
         }
     }
 }
@@ -147,6 +160,15 @@ pub enum RunnerError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The remote store cannot be reached, or the run's record could not be uploaded to it
+    /// (it is complete locally).
+    #[error("remote store: {message}")]
+    Remote {
+        /// The store's root, or where the record was going.
+        url: String,
+        /// Why it failed (naming the object).
+        message: String,
+    },
     /// A file or directory of the run could not be created or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -162,6 +184,15 @@ pub enum RunnerError {
 /// [`WorkflowStatus::Failed`] when a step failed.
 pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, RunnerError> {
     let started = Instant::now();
+    if let Some(remote) = &options.remote {
+        // Fail before any work when the remote store is unreachable or the bucket is missing.
+        remote
+            .get("cache/.probe")
+            .map_err(|message| RunnerError::Remote {
+                url: remote.url(""),
+                message,
+            })?;
+    }
     let ctx = Ctx::new(workflow, options)?;
     let plans = (|| {
         let entry = workflow
@@ -216,6 +247,10 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     };
     let duration = started.elapsed();
     progress.finish(status, duration);
+    let remote_run_dir = options.remote.as_ref().and_then(|remote| {
+        let rel = ctx.run_dir.strip_prefix(ctx.store.root()).ok()?;
+        Some(remote.url(&rel.to_string_lossy().replace('\\', "/")))
+    });
     let summary = RunSummary {
         workflow: ctx.name.clone(),
         uid: ctx.uid.clone(),
@@ -227,10 +262,15 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         duration,
         report: ctx.run_dir.join("report.html"),
         run_dir: ctx.run_dir.clone(),
+        remote_run_dir: remote_run_dir.clone(),
     };
     report::write(&summary, &ctx.store).map_err(|source| RunnerError::Io {
         path: summary.run_dir.clone(),
         source,
     })?;
+    if let (Some(remote), Some(url)) = (&options.remote, remote_run_dir) {
+        mirror::push_run(remote.as_ref(), &ctx.store, &ctx.run_dir)
+            .map_err(|message| RunnerError::Remote { url, message })?;
+    }
     Ok(summary)
 }

@@ -11,6 +11,7 @@ use super::cache::{self, Entry};
 use super::context::Ctx;
 use super::duration;
 use super::exec::{self, AttemptError, RetryPlan, Spawn};
+use super::mirror;
 use super::prepare::{source, ArtifactIndex, Source, Unit};
 use super::store::hex;
 use super::subst::{substitute, Scope};
@@ -126,10 +127,21 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
     for e in &container.env {
         match (&e.value, &e.value_from) {
             (Some(v), _) => env.push((e.name.clone(), substitute(v, &scope)?)),
-            (None, Some(_)) => notices.push(format!(
-                "notice: env `{}` comes from a Secret/ConfigMap; not set by the local runner (export it yourself)",
-                e.name
-            )),
+            // Steps inherit the runner's environment: only a required variable that is
+            // missing there deserves a notice.
+            (None, Some(from)) => {
+                let optional = [
+                    from.secret_key_ref.as_ref().and_then(|r| r.optional),
+                    from.config_map_key_ref.as_ref().and_then(|r| r.optional),
+                ]
+                .contains(&Some(true));
+                if !optional && std::env::var_os(&e.name).is_none() {
+                    notices.push(format!(
+                        "notice: env `{}` comes from a Secret/ConfigMap; the local runner does not set it (export it yourself)",
+                        e.name
+                    ));
+                }
+            }
             (None, None) => env.push((e.name.clone(), String::new())),
         }
     }
@@ -194,9 +206,19 @@ fn timeout(
 
 fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcome {
     if unit.cache && !ctx.options.no_cache {
-        if let Some(hit) = cache::lookup(&ctx.store, &r.key) {
+        if let Some(hit) = cache::lookup(&ctx.store, ctx.options.remote.as_deref(), &r.key) {
             match workdir::output_keys(unit.template, &r.scope) {
                 Ok(keys) => {
+                    if let Some(remote) = &ctx.options.remote {
+                        // A local hit the remote copy may lack (uploads are skipped for blobs
+                        // it has).
+                        if let Err(e) = mirror::push(&ctx.store, remote.as_ref(), &hit, true) {
+                            return Outcome::not_run(
+                                StepStatus::Failed,
+                                upload_error(ctx, unit, &e),
+                            );
+                        }
+                    }
                     let collected = Collected {
                         parameters: hit.parameters,
                         artifacts: hit.artifacts,
@@ -231,8 +253,12 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
     match result {
         Ok(collected) => {
             register_keys(ctx, &collected);
-            if unit.cache {
-                save(ctx, unit, r, &collected);
+            if let Err(message) = save(ctx, unit, r, &collected) {
+                return Outcome {
+                    log: Some(log),
+                    attempts,
+                    ..Outcome::not_run(StepStatus::Failed, message)
+                };
             }
             Outcome {
                 status: StepStatus::Succeeded,
@@ -327,7 +353,9 @@ fn register_keys(ctx: &Ctx, collected: &Collected) {
     }
 }
 
-fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) {
+/// Records a successful step: its cache entry (when the step is cached) and, with a remote
+/// store, the upload of its outputs. A failed upload fails the step (the outputs stay local).
+fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) -> Result<(), String> {
     let entry = Entry {
         key: r.key.clone(),
         produced_by: format!("{}/{}", ctx.name, unit.label),
@@ -335,7 +363,22 @@ fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) {
         artifacts: collected.artifacts.clone(),
         keys: collected.keys.clone(),
     };
-    if let Err(e) = cache::save(&ctx.store, &entry) {
-        tracing::warn!(task = %unit.label, "cannot write the cache entry: {e}");
+    if unit.cache {
+        if let Err(e) = cache::save(&ctx.store, &entry) {
+            tracing::warn!(task = %unit.label, "cannot write the cache entry: {e}");
+        }
     }
+    match &ctx.options.remote {
+        Some(remote) => mirror::push(&ctx.store, remote.as_ref(), &entry, unit.cache)
+            .map_err(|e| upload_error(ctx, unit, &e)),
+        None => Ok(()),
+    }
+}
+
+fn upload_error(ctx: &Ctx, unit: &Unit, error: &str) -> String {
+    format!(
+        "task `{}`: its outputs could not be uploaded (they are kept in {}): {error}",
+        unit.label,
+        ctx.store.root().display()
+    )
 }

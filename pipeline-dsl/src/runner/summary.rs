@@ -148,6 +148,10 @@ pub struct RunSummary {
     pub run_dir: PathBuf,
     /// `<run dir>/report.html`.
     pub report: PathBuf,
+    /// Where the run's record was uploaded when the store has a remote copy
+    /// (`s3://bucket/prefix/runs/<workflow>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_run_dir: Option<String>,
 }
 
 impl RunSummary {

@@ -1,11 +1,12 @@
 use crate::passenger::{self, Passenger};
 use pipeline_dsl::prelude::*;
+use pipeline_remote::{self as remote, S3Url};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Where the passengers come from: `bundled` (the Kaggle training set shipped in the binary), a
-/// local CSV path, or an `http(s)://` URL of a CSV in Kaggle's format.
+/// local CSV path, `s3://bucket/key` or an `http(s)://` URL of a CSV in Kaggle's format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "String", into = "String")]
 #[schemars(with = "String")]
@@ -14,17 +15,22 @@ pub enum Source {
     Bundled,
     /// A CSV file on disk.
     File(PathBuf),
+    /// An `s3://` object (endpoint and credentials from the `AWS_*` variables) or an
+    /// `http(s)://` URL.
+    Remote(String),
 }
 
 impl TryFrom<String> for Source {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
         match text.as_str() {
-            "" => Err("empty data source: use `bundled` or a path to a CSV file".into()),
+            "" => Err("empty data source: use `bundled`, a CSV path, s3://bucket/key or an http(s):// URL".into()),
             "bundled" => Ok(Source::Bundled),
-            t if t.starts_with("s3://") || t.starts_with("http://") || t.starts_with("https://") => Err(format!(
-                "data source `{t}`: remote sources are not supported by this build yet; download the CSV and pass its path"
-            )),
+            t if t.starts_with("s3://") => {
+                t.parse::<S3Url>().map_err(|e| e.to_string())?;
+                Ok(Source::Remote(text))
+            }
+            t if remote::is_remote(t) => Ok(Source::Remote(text)),
             t => Ok(Source::File(PathBuf::from(t))),
         }
     }
@@ -35,6 +41,7 @@ impl From<Source> for String {
         match source {
             Source::Bundled => "bundled".into(),
             Source::File(path) => path.display().to_string(),
+            Source::Remote(url) => url,
         }
     }
 }
@@ -50,12 +57,18 @@ pub struct IngestOutputs {
 /// of the first bad value.
 ///
 /// # Parameters
-/// - `source`: `bundled`, or the path of a CSV in Kaggle's `train.csv` format.
+/// - `source`: `bundled`, or a CSV in Kaggle's `train.csv` format: a path, `s3://bucket/key` or
+///   an `http(s)://` URL.
 #[component(cpu = "250m", memory = "256Mi")]
 pub fn ingest(source: Source) -> Result<IngestOutputs> {
     let rows = match &source {
         Source::Bundled => passenger::bundled(),
-        Source::File(path) => read_file(path)?,
+        Source::File(path) => {
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            parse(&bytes, path)?
+        }
+        Source::Remote(url) => parse(&remote::fetch(url)?, Path::new(url))?,
     };
     passenger::validate(&rows)?;
     if rows.iter().any(|p| p.survived.is_none()) {
@@ -70,7 +83,6 @@ pub fn ingest(source: Source) -> Result<IngestOutputs> {
     })
 }
 
-fn read_file(path: &Path) -> Result<Vec<Passenger>> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(Dataset::<Passenger>::from_csv(&bytes, path)?.into_rows())
+fn parse(bytes: &[u8], origin: &Path) -> Result<Vec<Passenger>> {
+    Ok(Dataset::<Passenger>::from_csv(bytes, origin)?.into_rows())
 }

@@ -10,6 +10,6 @@ mod train_fold;
 pub use evaluate::{evaluate, Evaluate, EvaluateOutputs, EvaluateOutputsHandles};
 pub use featurize::{featurize, Featurize, FeaturizeOutputs, FeaturizeOutputsHandles};
 pub use ingest::{ingest, Ingest, IngestOutputs, IngestOutputsHandles, Source};
-pub use publish::{publish, Publish, PublishOutputs, PublishOutputsHandles};
+pub use publish::{publish, ModelTarget, Publish, PublishOutputs, PublishOutputsHandles};
 pub use report_status::{report_status, ReportStatus};
 pub use train_fold::{train_fold, TrainFold, TrainFoldOutputs, TrainFoldOutputsHandles};

@@ -74,24 +74,38 @@ impl ModelBundle {
         let featurizer = Featurizer::fit_with(rows, set)?;
         let x = featurizer.transform_all(rows);
         let ensemble = fit_ensemble(&x, &y, k, fold_seed, params)?;
-        let threshold = 0.5;
-        let metrics = MetricsSummary::compute(&y, &ensemble.oof(rows.len()), threshold)?;
-        Ok(Self {
+        let metrics = MetricsSummary::compute(&y, &ensemble.oof(rows.len()), 0.5)?;
+        Ok(Self::assemble(
+            rows, featurizer, ensemble, metrics, fold_seed, params,
+        ))
+    }
+
+    /// Bundles a fitted featurizer and fold ensemble with their out-of-fold metrics (whose
+    /// threshold becomes the bundle's) and the provenance of `rows`.
+    pub fn assemble(
+        rows: &[Passenger],
+        featurizer: Featurizer,
+        ensemble: Ensemble,
+        metrics: MetricsSummary,
+        fold_seed: u64,
+        params: &TrainParams,
+    ) -> Self {
+        Self {
             format_version: FORMAT_VERSION,
             feature_names: featurizer.feature_names().to_vec(),
             featurizer,
-            ensemble,
-            threshold,
-            metrics,
+            threshold: metrics.threshold,
             provenance: Provenance {
                 training_rows: rows.len(),
                 training_digest: rows_digest(rows),
                 params: params.clone(),
-                folds: k,
+                folds: ensemble.folds.len(),
                 fold_seed,
                 created_by: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")).into(),
             },
-        })
+            ensemble,
+            metrics,
+        }
     }
 
     /// Survival probability of one passenger (mean over the ensemble).

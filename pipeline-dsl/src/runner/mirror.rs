@@ -1,0 +1,180 @@
+//! A remote copy of the store with the same layout (`sha256/<hex>`, `cache/<key>.json`,
+//! `runs/<name>/`), such as an S3 prefix. The local store stays the working copy: blobs a step
+//! needs are downloaded (and their digests checked) before it runs, and every step's outputs,
+//! cache entry and finally the run's record are uploaded.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::cache::Entry;
+use super::store::{Store, Stored};
+
+/// An object store the runner mirrors its artifact store to (see
+/// [`RunOptions::remote`](super::RunOptions::remote)). Keys are `/`-separated paths relative
+/// to the store's root.
+pub trait ObjectStore: Send + Sync + fmt::Debug {
+    /// The object's URL, for messages (`s3://bucket/prefix/<key>`).
+    fn url(&self, key: &str) -> String;
+    /// The object's bytes, or `None` when it does not exist.
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String>;
+    /// True when the object exists.
+    fn exists(&self, key: &str) -> Result<bool, String>;
+    /// Writes the object.
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String>;
+}
+
+/// Opens remote stores for one URL scheme (`s3`), so `--artifacts <scheme>://...` works in
+/// every binary that links a crate submitting one (`pipeline-remote` submits `s3`) with `inventory::submit!`.
+///
+/// ```
+/// use pipeline_dsl::runner::{open_remote, ObjectStore, RemoteScheme};
+/// use std::sync::Arc;
+///
+/// fn open_mem(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
+///     Err(format!("{url}: this example has no memory store"))
+/// }
+/// inventory::submit! { RemoteScheme { scheme: "mem", open: open_mem } }
+///
+/// let err = open_remote("mem://x").unwrap_err();
+/// assert_eq!(err, "mem://x: this example has no memory store");
+/// let err = open_remote("gs://bucket").unwrap_err();
+/// assert!(err.contains("no store for `gs://`") && err.contains("known: mem"), "{err}");
+/// ```
+pub struct RemoteScheme {
+    /// The scheme, without `://`.
+    pub scheme: &'static str,
+    /// Opens the store rooted at a URL of this scheme.
+    pub open: fn(&str) -> Result<Arc<dyn ObjectStore>, String>,
+}
+
+inventory::collect!(RemoteScheme);
+
+/// Opens the remote store at `url` with the scheme registered for it.
+pub fn open_remote(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    let registered = || inventory::iter::<RemoteScheme>.into_iter();
+    match registered().find(|r| r.scheme == scheme) {
+        Some(r) => (r.open)(url),
+        None => {
+            let mut known: Vec<&str> = registered().map(|r| r.scheme).collect();
+            known.sort_unstable();
+            Err(format!(
+                "`{url}`: no store for `{scheme}://` is linked into this binary (known: {}); \
+                 depend on the pipeline-remote crate for s3://",
+                if known.is_empty() {
+                    "none".into()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        }
+    }
+}
+
+fn blob_key(digest: &str) -> String {
+    format!("sha256/{digest}")
+}
+
+fn entry_key(key: &str) -> String {
+    format!("cache/{key}.json")
+}
+
+/// Downloads one blob unless it is already local, and checks its digest.
+fn pull_blob(store: &Store, remote: &dyn ObjectStore, digest: &str) -> Result<(), String> {
+    if store.blob(digest).is_file() {
+        return Ok(());
+    }
+    let key = blob_key(digest);
+    let bytes = remote
+        .get(&key)?
+        .ok_or_else(|| format!("{}: missing", remote.url(&key)))?;
+    let got = store.put_bytes(&bytes).map_err(|e| e.to_string())?;
+    if got != digest {
+        let _ = std::fs::remove_file(store.blob(&got));
+        return Err(format!(
+            "{}: corrupt (its content hashes to {got})",
+            remote.url(&key)
+        ));
+    }
+    Ok(())
+}
+
+/// Makes every blob of `stored` local (a directory: its manifest first, then its files).
+fn pull(store: &Store, remote: &dyn ObjectStore, stored: &Stored) -> Result<(), String> {
+    pull_blob(store, remote, &stored.digest)?;
+    for digest in store.blobs_of(stored).map_err(|e| e.to_string())? {
+        pull_blob(store, remote, &digest)?;
+    }
+    Ok(())
+}
+
+/// The remote cache entry for `key` with all its blobs made local, or `None` when the remote
+/// has no usable entry (a broken one is logged and treated as a miss).
+pub(crate) fn lookup(store: &Store, remote: &dyn ObjectStore, key: &str) -> Option<Entry> {
+    let fetched = (|| {
+        let Some(bytes) = remote.get(&entry_key(key))? else {
+            return Ok(None);
+        };
+        let entry: Entry = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        if entry.key != key {
+            return Err("the entry names another key".into());
+        }
+        for stored in entry.artifacts.values() {
+            pull(store, remote, stored)?;
+        }
+        super::cache::save(store, &entry).map_err(|e| e.to_string())?;
+        Ok::<_, String>(Some(entry))
+    })();
+    fetched.unwrap_or_else(|e| {
+        tracing::warn!("{}: not reused: {e}", remote.url(&entry_key(key)));
+        None
+    })
+}
+
+/// Uploads the blobs of a step's outputs that the remote lacks, then (for a cached step) the
+/// cache entry, so the entry never names a blob the remote does not have.
+pub(crate) fn push(
+    store: &Store,
+    remote: &dyn ObjectStore,
+    entry: &Entry,
+    with_entry: bool,
+) -> Result<(), String> {
+    for stored in entry.artifacts.values() {
+        for digest in store.blobs_of(stored).map_err(|e| e.to_string())? {
+            let key = blob_key(&digest);
+            if !remote.exists(&key)? {
+                let bytes = std::fs::read(store.blob(&digest)).map_err(|e| e.to_string())?;
+                remote.put(&key, &bytes)?;
+            }
+        }
+    }
+    if with_entry {
+        let bytes = serde_json::to_vec_pretty(entry).map_err(|e| e.to_string())?;
+        remote.put(&entry_key(&entry.key), &bytes)?;
+    }
+    Ok(())
+}
+
+/// Uploads the run's record: `run.json`, `report.html` and the step logs (not the work
+/// directories), under `runs/<name>/`.
+pub(crate) fn push_run(
+    remote: &dyn ObjectStore,
+    store: &Store,
+    run_dir: &Path,
+) -> Result<(), String> {
+    let mut files = vec![run_dir.join("run.json"), run_dir.join("report.html")];
+    let logs = std::fs::read_dir(run_dir.join("logs")).map_err(|e| e.to_string())?;
+    for log in logs {
+        files.push(log.map_err(|e| e.to_string())?.path());
+    }
+    for file in files {
+        let rel = file
+            .strip_prefix(store.root())
+            .map_err(|_| format!("{} is outside the store", file.display()))?;
+        let key = rel.to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        remote.put(&key, &bytes)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! The local runner's `s3://bucket/prefix` artifact store.
+
+use std::sync::Arc;
+
+use pipeline_dsl::runner::{ObjectStore, RemoteScheme};
+
+use super::{S3Client, S3Url};
+
+/// A key prefix in a bucket used as a store with the local layout (`sha256/`, `cache/`,
+/// `runs/`): the local runner's `--artifacts s3://bucket/prefix`.
+#[derive(Debug, Clone)]
+pub struct S3Prefix {
+    client: S3Client,
+    root: S3Url,
+}
+
+impl S3Prefix {
+    /// The prefix `root`, reached with `client`.
+    pub fn new(client: S3Client, root: S3Url) -> S3Prefix {
+        S3Prefix { client, root }
+    }
+}
+
+impl ObjectStore for S3Prefix {
+    fn url(&self, key: &str) -> String {
+        self.root.join(key).to_string()
+    }
+
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        self.client
+            .get_if_exists(&self.root.join(key))
+            .map_err(|e| e.to_string())
+    }
+
+    fn exists(&self, key: &str) -> Result<bool, String> {
+        self.client
+            .exists(&self.root.join(key))
+            .map_err(|e| e.to_string())
+    }
+
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String> {
+        self.client
+            .put(&self.root.join(key), bytes)
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn open(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
+    let root: S3Url = url.parse().map_err(|e: super::RemoteError| e.to_string())?;
+    let client = S3Client::from_env().map_err(|e| format!("`{url}`: {e}"))?;
+    Ok(Arc::new(S3Prefix::new(client, root)))
+}
+
+inventory::submit! {
+    RemoteScheme { scheme: "s3", open }
+}

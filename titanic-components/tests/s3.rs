@@ -1,0 +1,372 @@
+//! S3 and HTTP for real: each test starts `moto_server` (PyPI `moto[server]`, from the project's
+//! `.venv`, or `$MOTO_SERVER`) on a free loopback port and stops it by its process id.
+//!
+//! Without moto the tests print a NOTICE and pass, unless `REQUIRE_SERVICES=1` (set by
+//! `scripts/test.sh`), which makes a missing moto a failure.
+
+use pipeline_remote::{RemoteError, S3Client, S3Config, S3Url};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use titanic_components::model::bundle::ModelBundle;
+
+/// A server process on a loopback port, killed (by its pid) when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+/// A running `moto_server`.
+type Moto = Server;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `$MOTO_SERVER` or `.venv/bin/moto_server`, or `None` (after a NOTICE) when it is missing
+/// and not required.
+fn moto_program() -> Option<PathBuf> {
+    let program = std::env::var_os("MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".venv/bin/moto_server"));
+    if program.exists() {
+        return Some(program);
+    }
+    assert!(
+        std::env::var_os("REQUIRE_SERVICES").is_none(),
+        "REQUIRE_SERVICES is set but {} does not exist",
+        program.display()
+    );
+    eprintln!(
+        "NOTICE: {} not found; S3 test skipped (run ./scripts/test.sh)",
+        program.display()
+    );
+    None
+}
+
+impl Server {
+    /// Starts `program args... <port>`-style servers and waits until the port accepts.
+    fn spawn(program: &Path, args: impl FnOnce(u16) -> Vec<String>) -> Server {
+        let port = free_port();
+        let child = Command::new(program)
+            .args(args(port))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+        let server = Server { child, port };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{} did not listen on {port} within 60 s",
+                program.display()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// Starts moto (see [`moto_program`]).
+    fn start() -> Option<Moto> {
+        let program = moto_program()?;
+        Some(Server::spawn(&program, |port| {
+            vec![
+                "-H".into(),
+                "127.0.0.1".into(),
+                "-p".into(),
+                port.to_string(),
+            ]
+        }))
+    }
+
+    /// Python's `http.server` (from the same venv as moto) serving `dir`.
+    fn http(dir: &Path) -> Option<Server> {
+        let python = moto_program()?.with_file_name("python");
+        let dir = dir.display().to_string();
+        Some(Server::spawn(&python, |port| {
+            [
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                &dir,
+                &port.to_string(),
+            ]
+            .map(String::from)
+            .to_vec()
+        }))
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn config(&self) -> S3Config {
+        config(&self.endpoint())
+    }
+
+    fn client(&self) -> S3Client {
+        S3Client::new(&self.config()).unwrap()
+    }
+
+    /// The `AWS_*` variables a child process needs to reach this server.
+    fn env(&self) -> [(&'static str, String); 4] {
+        [
+            ("AWS_ENDPOINT_URL", self.endpoint()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_REGION", "us-east-1".into()),
+        ]
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn config(endpoint: &str) -> S3Config {
+    S3Config {
+        endpoint: Some(endpoint.into()),
+        region: "us-east-1".into(),
+        access_key_id: "testing".into(),
+        secret_access_key: "testing".into(),
+        session_token: None,
+    }
+}
+
+fn url(text: &str) -> S3Url {
+    text.parse().unwrap()
+}
+
+/// Kaggle's train.csv: the reference copy when present, else the bundled rows.
+fn train_csv() -> Vec<u8> {
+    let reference = repo_root().join("../shared/data/titanic/train.csv");
+    std::fs::read(reference).unwrap_or_else(|_| {
+        pipeline_dsl::prelude::Dataset::new(titanic_components::passenger::bundled())
+            .to_csv()
+            .unwrap()
+    })
+}
+
+fn titanic(moto: &Moto, cwd: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_titanic"))
+        .args(args)
+        .envs(moto.env())
+        .current_dir(cwd)
+        .output()
+        .expect("spawn titanic");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[test]
+fn client_puts_gets_and_names_what_is_wrong() {
+    let Some(moto) = Moto::start() else { return };
+    let s3 = moto.client();
+    s3.create_bucket("data").unwrap();
+    s3.create_bucket("data").unwrap(); // already ours: fine
+    let object = url("s3://data/some/key.bin");
+    assert!(!s3.exists(&object).unwrap());
+    assert!(s3.get_if_exists(&object).unwrap().is_none());
+    let missing = s3.get(&object).unwrap_err();
+    assert!(matches!(missing, RemoteError::NotFound { .. }), "{missing}");
+    assert_eq!(
+        missing.to_string(),
+        "s3://data/some/key.bin: no such object"
+    );
+
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
+    s3.put(&object, &bytes).unwrap();
+    assert!(s3.exists(&object).unwrap());
+    assert_eq!(s3.get(&object).unwrap(), bytes);
+
+    let no_bucket = s3.get(&url("s3://no-such-bucket/x")).unwrap_err();
+    assert!(
+        no_bucket.to_string().contains("NoSuchBucket"),
+        "{no_bucket}"
+    );
+
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let started = Instant::now();
+    let unreachable = S3Client::new(&config(&closed))
+        .unwrap()
+        .get(&object)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unreachable.contains(&format!("cannot reach S3 at {closed}")),
+        "{unreachable}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
+    let Some(moto) = Moto::start() else { return };
+    let s3 = moto.client();
+    for bucket in ["data", "runs", "models"] {
+        s3.create_bucket(bucket).unwrap();
+    }
+    s3.put(&url("s3://data/titanic/train.csv"), &train_csv())
+        .unwrap();
+    let args = [
+        "run",
+        "--artifacts",
+        "s3://runs/titanic",
+        "--param",
+        "source=s3://data/titanic/train.csv",
+        "--param",
+        "model_target=s3://models/titanic/model.json",
+    ];
+    let first = tempfile::tempdir().unwrap();
+    let (ok, log) = titanic(&moto, first.path(), &args);
+    assert!(ok, "{log}");
+
+    let model = s3.get(&url("s3://models/titanic/model.json")).unwrap();
+    let bundle = ModelBundle::from_json(std::str::from_utf8(&model).unwrap()).unwrap();
+    assert_eq!(bundle.provenance.training_rows, 891);
+
+    // Same layout as a local store: every cache entry, blob and the run record are in S3.
+    let local = first.path().join("artifacts/s3/runs/titanic");
+    let entries: Vec<_> = std::fs::read_dir(local.join("cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(entries.len() >= 9, "{entries:?}");
+    for entry in &entries {
+        assert!(s3
+            .exists(&url(&format!("s3://runs/titanic/cache/{entry}")))
+            .unwrap());
+    }
+    for blob in std::fs::read_dir(local.join("sha256")).unwrap() {
+        let name = blob.unwrap().file_name().into_string().unwrap();
+        assert!(s3
+            .exists(&url(&format!("s3://runs/titanic/sha256/{name}")))
+            .unwrap());
+    }
+    let run = std::fs::read_dir(local.join("runs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name()
+        .into_string()
+        .unwrap();
+    let run_json = s3
+        .get(&url(&format!("s3://runs/titanic/runs/{run}/run.json")))
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&run_json).unwrap();
+    assert_eq!(summary["status"], "Succeeded");
+    assert!(s3
+        .exists(&url(&format!("s3://runs/titanic/runs/{run}/report.html")))
+        .unwrap());
+
+    // A second machine (an empty local copy) reuses every step from S3 alone.
+    let second = tempfile::tempdir().unwrap();
+    let (ok, log) = titanic(&moto, second.path(), &args);
+    assert!(ok, "{log}");
+    let runs = second.path().join("artifacts/s3/runs/titanic/runs");
+    let run_dir = std::fs::read_dir(runs)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).unwrap()).unwrap();
+    let statuses: Vec<(&str, &str)> = summary["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["task"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    for (task, status) in &statuses {
+        if *task != "report-status" {
+            assert_eq!(*status, "Cached", "{task}: {statuses:?}\n{log}");
+        }
+    }
+}
+
+#[test]
+fn ingest_reads_http_and_names_a_bad_url() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("train.csv"), train_csv()).unwrap();
+    let Some(server) = Server::http(data.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let ingest = |source: &str, out: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_titanic"))
+            .args(["component", "ingest", "--param"])
+            .arg(format!("source={source}"))
+            .arg("--output")
+            .arg(format!("passengers={}", out.display()))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stderr).to_string();
+        (out.status.success(), text)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("passengers.csv");
+    let (ok, log) = ingest(&format!("{base}/train.csv"), &out);
+    assert!(ok, "{log}");
+    let rows = std::fs::read_to_string(&out).unwrap().lines().count();
+    assert_eq!(rows, 892, "header + 891 passengers");
+
+    let (ok, log) = ingest(&format!("{base}/nope.csv"), &out);
+    assert!(!ok);
+    assert!(log.contains("nope.csv: HTTP 404"), "{log}");
+}
+
+#[test]
+fn unreachable_s3_is_one_clear_error_before_any_work() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_titanic"))
+        .args(["run", "--artifacts", "s3://runs/titanic"])
+        .envs(moto.env())
+        .env("AWS_ENDPOINT_URL", &closed)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(&format!("cannot reach S3 at {closed}")),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(
+        !dir.path().join("artifacts/s3/runs/titanic/runs").exists(),
+        "no run was started"
+    );
+
+    // A bucket that does not exist: named, before any step runs.
+    let (ok, log) = titanic(&moto, dir.path(), &["run", "--artifacts", "s3://absent/x"]);
+    assert!(!ok);
+    assert!(log.contains("NoSuchBucket"), "{log}");
+}
