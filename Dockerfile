@@ -11,6 +11,9 @@ RUN cargo build --release --locked -p titanic-components --bin titanic \
     && install -D target/release/titanic /out/titanic
 
 FROM debian:bookworm-slim AS components
+# CA certificates for https:// sources and S3 over TLS.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --gid 8737 titanic && useradd --uid 8737 --gid 8737 --no-create-home --shell /usr/sbin/nologin titanic
 COPY --from=build /out/titanic /usr/local/bin/titanic
 USER 8737:8737
