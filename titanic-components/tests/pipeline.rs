@@ -3,15 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::{only_run, repo_root};
+
 fn titanic() -> Command {
     Command::new(env!("CARGO_BIN_EXE_titanic"))
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
 }
 
 fn run(artifacts: &Path, extra: &[&str]) -> (bool, String) {
@@ -59,14 +55,7 @@ fn runs_end_to_end_then_reuses_then_reruns_only_what_changed() {
         assert_eq!(status_of(&first, task), ["Succeeded"], "{task}: {first}");
     }
     assert_eq!(status_of(&first, "train-fold").len(), 5, "{first}");
-    let run_dir = std::fs::read_dir(dir.path().join("runs"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).unwrap()).unwrap();
+    let (run_dir, summary) = only_run(dir.path());
     let accuracy: f64 = summary["steps"]
         .as_array()
         .unwrap()
@@ -157,14 +146,7 @@ fn predict_writes_a_kaggle_submission() {
     let dir = tempfile::tempdir().unwrap();
     let (ok, text) = run(dir.path(), &[]);
     assert!(ok, "{text}");
-    let run_dir = std::fs::read_dir(dir.path().join("runs"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).unwrap()).unwrap();
+    let (_, summary) = only_run(dir.path());
     let model = summary["steps"]
         .as_array()
         .unwrap()

@@ -11,6 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use titanic_components::model::bundle::ModelBundle;
 
+mod common;
+use common::{only_run, repo_root};
+
 /// A server process on a loopback port, killed (by its pid) when dropped.
 struct Server {
     child: Child,
@@ -19,13 +22,6 @@ struct Server {
 
 /// A running `moto_server`.
 type Moto = Server;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -266,19 +262,14 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
             .exists(&url(&format!("s3://runs/titanic/sha256/{name}")))
             .unwrap());
     }
-    let run = std::fs::read_dir(local.join("runs"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .file_name()
-        .into_string()
-        .unwrap();
+    let (run_dir, summary) = only_run(&local);
+    assert_eq!(summary["status"], "Succeeded");
+    let run = run_dir.file_name().unwrap().to_str().unwrap();
     let run_json = s3
         .get(&url(&format!("s3://runs/titanic/runs/{run}/run.json")))
         .unwrap();
-    let summary: serde_json::Value = serde_json::from_slice(&run_json).unwrap();
-    assert_eq!(summary["status"], "Succeeded");
+    let uploaded: serde_json::Value = serde_json::from_slice(&run_json).unwrap();
+    assert_eq!(uploaded, summary);
     assert!(s3
         .exists(&url(&format!("s3://runs/titanic/runs/{run}/report.html")))
         .unwrap());
@@ -287,15 +278,7 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
     let second = tempfile::tempdir().unwrap();
     let (ok, log) = titanic(&moto, second.path(), &args);
     assert!(ok, "{log}");
-    let runs = second.path().join("artifacts/s3/runs/titanic/runs");
-    let run_dir = std::fs::read_dir(runs)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).unwrap()).unwrap();
+    let (_, summary) = only_run(&second.path().join("artifacts/s3/runs/titanic"));
     let statuses: Vec<(&str, &str)> = summary["steps"]
         .as_array()
         .unwrap()
