@@ -102,8 +102,13 @@ impl ArtifactError {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
-/// Parent directories are created.
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, renamed into
+/// place, so a reader never sees a half-written file. Parent directories are created.
+///
+/// It does not fsync: a step's outputs are read back (by the local runner, or Argo's executor)
+/// through the same page cache right after the step exits, and whoever keeps them makes them
+/// durable (the local runner's store fsyncs every new blob). A sync per output would only make
+/// every step wait on the disk.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ArtifactError> {
     let io = |e| ArtifactError::io(path, e);
     let dir = match path.parent() {
@@ -119,7 +124,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ArtifactError> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -82,6 +82,8 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
     let started = Instant::now();
     let mut poll = Duration::from_millis(2);
     let mut timed_out = false;
+    // `Some` once the stderr reader has ended: normally because the process exited.
+    let mut stderr_done: Option<Option<String>> = None;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Ok(status),
@@ -93,11 +95,29 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
             let _ = child.kill();
             break child.wait().map_err(|e| io("cannot wait for the step", e));
         }
-        std::thread::sleep(poll);
+        // Wait on the stderr reader rather than sleeping: it ends the moment the process exits
+        // (its pipe closes), so the next step starts without waiting out a poll interval.
+        if stderr_done.is_none() {
+            match rx.recv_timeout(poll) {
+                Ok(last) => {
+                    stderr_done = Some(last);
+                    // Exiting closes the pipe just before the process can be reaped.
+                    poll = Duration::from_micros(250);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => stderr_done = Some(None),
+            }
+        } else {
+            std::thread::sleep(poll);
+        }
         poll = (poll * 2).min(Duration::from_millis(25));
     };
     // The reader ends when every writer of the pipe is gone; a stray grandchild may keep it open.
-    let last_line = rx.recv_timeout(Duration::from_secs(2)).ok().flatten();
+    let last_line = match stderr_done {
+        Some(last) => last,
+        None => rx.recv_timeout(Duration::from_secs(2)).ok().flatten(),
+    };
     let status = status?;
     let message = if timed_out {
         let limit = spawn.timeout.unwrap_or_default();

@@ -226,7 +226,9 @@ fn artifact_view(a: &ArtifactRecord, store: &Store) -> String {
             escape(&a.name)
         );
     }
-    if a.size > MAX_JSON {
+    // Only a document with a `metrics` key becomes a table: skip parsing the (often large) JSON
+    // datasets and models that cannot be one.
+    if a.size > MAX_JSON || !contains(&bytes, b"\"metrics\"") {
         return String::new();
     }
     let metrics = serde_json::from_slice::<serde_json::Value>(&bytes)
@@ -253,4 +255,11 @@ fn artifact_view(a: &ArtifactRecord, store: &Store) -> String {
     }
     t.push_str("</table>");
     t
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    (0..haystack.len()).any(|i| haystack[i] == first && haystack[i + 1..].starts_with(rest))
 }

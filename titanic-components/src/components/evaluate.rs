@@ -79,16 +79,36 @@ pub fn evaluate(
         .iter()
         .map(|model| FoldData { model, x: &m.rows })
         .collect();
-    let importance = permutation_importance(&fold_data, &m.labels, &m.names, 3, 7)?;
+    // The plots do not depend on each other or on the permutation importance (the slowest
+    // part), so they are drawn on their own threads while this one scores the permutations.
+    let (roc, pr, confusion, loss, importance) = std::thread::scope(|s| {
+        let roc = s.spawn(|| plots::roc_png(&m.labels, &oof));
+        let pr = s.spawn(|| plots::pr_png(&m.labels, &oof));
+        let confusion = s.spawn(|| plots::confusion_png(c));
+        let loss = s.spawn(|| plots::loss_png(&curves));
+        let importance = permutation_importance(&fold_data, &m.labels, &m.names, 3, 7)
+            .map(|imp| plots::importance_png(&imp));
+        (join(roc), join(pr), join(confusion), join(loss), importance)
+    });
+    // Errors in the order the steps ran before they ran in parallel.
+    let importance = importance?;
+    let (roc, pr, confusion, loss) = (roc?, pr?, confusion?, loss?);
     Ok(EvaluateOutputs {
         accuracy: Param(summary.accuracy),
         roc_auc: Param(summary.roc_auc),
-        roc_curve: Png(plots::roc_png(&m.labels, &oof)?),
-        pr_curve: Png(plots::pr_png(&m.labels, &oof)?),
-        confusion_matrix: Png(plots::confusion_png(c)?),
-        loss_curves: Png(plots::loss_png(&curves)?),
-        feature_importance: Png(plots::importance_png(&importance)?),
+        roc_curve: Png(roc),
+        pr_curve: Png(pr),
+        confusion_matrix: Png(confusion),
+        loss_curves: Png(loss),
+        feature_importance: Png(importance?),
         evaluation: Json(summary),
         metrics,
     })
+}
+
+/// The result of a plotting thread (a panic there is re-raised here).
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }

@@ -106,7 +106,9 @@ impl Featurizer {
             mean: Vec::new(),
             std: Vec::new(),
         };
-        f.names = f.raw_named(&rows[0]).into_iter().map(|(n, _)| n).collect();
+        let mut names = Vec::new();
+        f.features(&rows[0], Some(&mut names));
+        f.names = names;
         let raws: Vec<Vec<f64>> = rows.iter().map(|p| f.raw(p)).collect();
         let n = raws.len() as f64;
         f.mean = (0..f.names.len())
@@ -160,30 +162,35 @@ impl Featurizer {
     }
 
     fn raw(&self, p: &Passenger) -> Vec<f64> {
-        self.raw_named(p).into_iter().map(|(_, v)| v).collect()
+        self.features(p, None)
     }
 
-    /// Unstandardized features with their names (the single place that defines the features).
-    fn raw_named(&self, p: &Passenger) -> Vec<(String, f64)> {
+    /// Unstandardized features (the single place that defines the features), and their names
+    /// into `names` if given: only the first row needs them, so the others build no strings.
+    fn features(&self, p: &Passenger, mut names: Option<&mut Vec<String>>) -> Vec<f64> {
         let b = |x: bool| if x { 1.0 } else { 0.0 };
-        let mut out: Vec<(String, f64)> = Vec::new();
-        let mut push =
-            |n: &str, v: f64| out.push((n.to_string(), if v.is_finite() { v } else { 0.0 }));
+        let mut out: Vec<f64> = Vec::with_capacity(32);
+        let mut push = |n: std::fmt::Arguments<'_>, v: f64| {
+            if let Some(names) = names.as_deref_mut() {
+                names.push(n.to_string());
+            }
+            out.push(if v.is_finite() { v } else { 0.0 });
+        };
         let t = title(p);
         let age = finite(p.age);
         let fare = finite(p.fare).unwrap_or(self.fare_mean);
         let sex = p.sex.trim().to_ascii_lowercase();
-        push("Pclass", f64::from(p.pclass.clamp(1, 3)));
+        push(format_args!("Pclass"), f64::from(p.pclass.clamp(1, 3)));
         let age_imputed = match self.set {
             FeatureSet::Baseline => self.age_mean,
             FeatureSet::Engineered => *self.title_age_median.get(t).unwrap_or(&self.age_mean),
         };
-        push("Age", age.unwrap_or(age_imputed));
-        push("SibSp", f64::from(p.sib_sp.min(20)));
-        push("Parch", f64::from(p.parch.min(20)));
-        push("Fare", fare);
-        push("Sex_female", b(sex == "female"));
-        push("Sex_male", b(sex == "male"));
+        push(format_args!("Age"), age.unwrap_or(age_imputed));
+        push(format_args!("SibSp"), f64::from(p.sib_sp.min(20)));
+        push(format_args!("Parch"), f64::from(p.parch.min(20)));
+        push(format_args!("Fare"), fare);
+        push(format_args!("Sex_female"), b(sex == "female"));
+        push(format_args!("Sex_male"), b(sex == "male"));
         let emb = p.embarked.as_deref().map(str::trim).unwrap_or("");
         let emb = if self.embarked_levels.iter().any(|l| l == emb) {
             emb
@@ -191,29 +198,32 @@ impl Featurizer {
             UNKNOWN
         };
         for level in &self.embarked_levels {
-            push(&format!("Embarked_{level}"), b(level == emb));
+            push(format_args!("Embarked_{level}"), b(level == emb));
         }
         if self.set == FeatureSet::Baseline {
             return out;
         }
         for c in 1..=3u8 {
-            push(&format!("Pclass_{c}"), b(p.pclass == c));
+            push(format_args!("Pclass_{c}"), b(p.pclass == c));
         }
         for name in TITLES {
-            push(&format!("Title_{name}"), b(t == name));
+            push(format_args!("Title_{name}"), b(t == name));
         }
-        push("AgeMissing", b(age.is_none()));
+        push(format_args!("AgeMissing"), b(age.is_none()));
         let family = f64::from(p.sib_sp.min(20) + p.parch.min(20) + 1);
-        push("FamilySize", family);
+        push(format_args!("FamilySize"), family);
         let group = f64::from(self.ticket_group(&p.ticket));
-        push("TicketGroup", group);
-        push("FarePerPerson", fare / group);
-        push("LogFare", fare.max(0.0).ln_1p());
+        push(format_args!("TicketGroup"), group);
+        push(format_args!("FarePerPerson"), fare / group);
+        push(format_args!("LogFare"), fare.max(0.0).ln_1p());
         let d = deck(p);
-        push("CabinKnown", b(d.is_some()));
-        push("DeckABC", b(matches!(d, Some('A' | 'B' | 'C' | 'T'))));
-        push("DeckDE", b(matches!(d, Some('D' | 'E'))));
-        push("DeckFG", b(matches!(d, Some('F' | 'G'))));
+        push(format_args!("CabinKnown"), b(d.is_some()));
+        push(
+            format_args!("DeckABC"),
+            b(matches!(d, Some('A' | 'B' | 'C' | 'T'))),
+        );
+        push(format_args!("DeckDE"), b(matches!(d, Some('D' | 'E'))));
+        push(format_args!("DeckFG"), b(matches!(d, Some('F' | 'G'))));
         out
     }
 }

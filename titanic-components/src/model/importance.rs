@@ -42,6 +42,10 @@ fn auc_of(model: &FoldModel, rows: &[Vec<f32>], y: &[u8]) -> Result<f64, ModelEr
 ///
 /// `labels` has one 0/1 label per row of the feature matrices, `names` one name per feature.
 /// Errors if a fold's validation rows hold only one class or shapes disagree.
+///
+/// The folds are scored on parallel threads. Every permutation is drawn up front, in the order
+/// of a sequential pass, so the numbers (and the first error, in fold order) do not depend on
+/// the threads.
 pub fn permutation_importance(
     folds: &[FoldData<'_>],
     labels: &[u8],
@@ -49,34 +53,39 @@ pub fn permutation_importance(
     repeats: usize,
     seed: u64,
 ) -> Result<Vec<FeatureImportance>, ModelError> {
-    let mut drops: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let mut rng = SplitMix64::new(seed);
-    for fd in folds {
-        let idx = &fd.model.valid_idx;
-        if idx.iter().any(|&i| i >= fd.x.len() || i >= labels.len()) {
-            return Err(ModelError::InvalidData(
-                "validation index out of range".into(),
-            ));
-        }
-        let rows: Vec<Vec<f32>> = idx.iter().map(|&i| fd.x[i].clone()).collect();
-        if rows.iter().any(|r| r.len() != names.len()) {
-            return Err(ModelError::InvalidData(format!(
-                "feature rows are not {} wide",
-                names.len()
-            )));
-        }
-        let y: Vec<u8> = idx.iter().map(|&i| labels[i]).collect();
-        let base = auc_of(fd.model, &rows, &y)?;
+    let perms: Vec<Vec<Vec<usize>>> = folds
+        .iter()
+        .map(|fd| {
+            let n = fd.model.valid_idx.len();
+            (0..names.len() * repeats.max(1))
+                .map(|_| {
+                    let mut perm: Vec<usize> = (0..n).collect();
+                    rng.shuffle(&mut perm);
+                    perm
+                })
+                .collect()
+        })
+        .collect();
+    let per_fold: Vec<Result<Vec<f64>, ModelError>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = folds
+            .iter()
+            .zip(&perms)
+            .map(|(fd, perms)| s.spawn(move || fold_drops(fd, labels, names.len(), perms)))
+            .collect();
+        jobs.into_iter()
+            .map(|job| {
+                job.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut drops: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    for fold in per_fold {
+        let fold = fold?;
         for (j, d) in drops.iter_mut().enumerate() {
-            for _ in 0..repeats.max(1) {
-                let mut perm: Vec<usize> = (0..rows.len()).collect();
-                rng.shuffle(&mut perm);
-                let mut shuffled = rows.clone();
-                for (r, &src) in shuffled.iter_mut().zip(&perm) {
-                    r[j] = rows[src][j];
-                }
-                d.push(base - auc_of(fd.model, &shuffled, &y)?);
-            }
+            let per = fold.len() / names.len().max(1);
+            d.extend_from_slice(&fold[j * per..(j + 1) * per]);
         }
     }
     let mut out: Vec<FeatureImportance> = names
@@ -93,6 +102,46 @@ pub fn permutation_importance(
         })
         .collect();
     out.sort_by(|a, b| b.auc_drop.total_cmp(&a.auc_drop));
+    Ok(out)
+}
+
+/// One fold's AUC drops, feature by feature, one per permutation in `perms` (which holds
+/// `repeats` permutations of the validation rows for each feature, feature-major).
+fn fold_drops(
+    fd: &FoldData<'_>,
+    labels: &[u8],
+    width: usize,
+    perms: &[Vec<usize>],
+) -> Result<Vec<f64>, ModelError> {
+    let idx = &fd.model.valid_idx;
+    if idx.iter().any(|&i| i >= fd.x.len() || i >= labels.len()) {
+        return Err(ModelError::InvalidData(
+            "validation index out of range".into(),
+        ));
+    }
+    let rows: Vec<Vec<f32>> = idx.iter().map(|&i| fd.x[i].clone()).collect();
+    if rows.iter().any(|r| r.len() != width) {
+        return Err(ModelError::InvalidData(format!(
+            "feature rows are not {width} wide"
+        )));
+    }
+    let y: Vec<u8> = idx.iter().map(|&i| labels[i]).collect();
+    let base = auc_of(fd.model, &rows, &y)?;
+    let repeats = perms.len() / width.max(1);
+    // One working copy: column `j` is permuted in it, scored, and put back.
+    let mut shuffled = rows.clone();
+    let mut out = Vec::with_capacity(perms.len());
+    for j in 0..width {
+        for perm in &perms[j * repeats..(j + 1) * repeats] {
+            for (r, &src) in shuffled.iter_mut().zip(perm) {
+                r[j] = rows[src][j];
+            }
+            out.push(base - auc_of(fd.model, &shuffled, &y)?);
+        }
+        for (r, orig) in shuffled.iter_mut().zip(&rows) {
+            r[j] = orig[j];
+        }
+    }
     Ok(out)
 }
 

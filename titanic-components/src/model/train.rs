@@ -159,6 +159,7 @@ pub(crate) fn train_member(
     let full_xy = full.then(|| (matrix(x, train_idx, &device), column(y, train_idx, &device)));
     let hidden: Vec<usize> = init.layers.iter().skip(1).map(|d| d.d_in).collect();
     let keep = 1.0 - params.dropout as f32;
+    let keep_cut = SplitMix64::cut(f64::from(keep));
     let mut order = train_idx.to_vec();
     let mut curve = LossCurve::default();
     let mut best = (f64::INFINITY, init.clone());
@@ -177,9 +178,10 @@ pub(crate) fn train_member(
                 hidden
                     .iter()
                     .map(|&h| {
+                        // Each unit is kept when `rng.next_f64() < keep` (as an integer test).
                         let m = (0..chunk.len() * h)
                             .map(|_| {
-                                if rng.next_f64() < f64::from(keep) {
+                                if rng.next_below(keep_cut) {
                                     1.0 / keep
                                 } else {
                                     0.0
