@@ -95,9 +95,7 @@ impl RunArgs {
         }
         Ok(summary)
     }
-}
 
-impl RunArgs {
     /// The local store root and, for a URL (`s3://bucket/prefix`), the remote store with its
     /// local working copy under `artifacts/<scheme>/<rest>`.
     fn store(&self) -> Result<(PathBuf, Option<Arc<dyn ObjectStore>>), String> {

@@ -3,9 +3,10 @@
 //! needs are downloaded (and their digests checked) before it runs, and every step's outputs,
 //! cache entry and finally the run's record are uploaded.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::cache::Entry;
 use super::store::{Store, Stored};
@@ -92,12 +93,19 @@ fn pull_blob(store: &Store, remote: &dyn ObjectStore, digest: &str) -> Result<()
     let got = store.put_bytes(&bytes).map_err(|e| e.to_string())?;
     if got != digest {
         let _ = std::fs::remove_file(store.blob(&got));
+        corrupt().insert(key.clone());
         return Err(format!(
             "{}: corrupt (its content hashes to {got})",
             remote.url(&key)
         ));
     }
     Ok(())
+}
+
+/// Remote blobs found corrupt in this process: re-uploaded when a step produces them again.
+fn corrupt() -> std::sync::MutexGuard<'static, BTreeSet<String>> {
+    static CORRUPT: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    CORRUPT.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Makes every blob of `stored` local (a directory: its manifest first, then its files).
@@ -143,9 +151,14 @@ pub(crate) fn push(
     for stored in entry.artifacts.values() {
         for digest in store.blobs_of(stored).map_err(|e| e.to_string())? {
             let key = blob_key(&digest);
-            if !remote.exists(&key)? {
-                let bytes = std::fs::read(store.blob(&digest)).map_err(|e| e.to_string())?;
+            let repair = corrupt().contains(&key);
+            if repair || !remote.exists(&key)? {
+                let path = store.blob(&digest);
+                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 remote.put(&key, &bytes)?;
+                if repair {
+                    corrupt().remove(&key);
+                }
             }
         }
     }
@@ -177,4 +190,102 @@ pub(crate) fn push_run(
         remote.put(&key, &bytes)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, HashMap};
+
+    /// An in-memory object store.
+    #[derive(Debug, Default)]
+    struct Memory(Mutex<HashMap<String, Vec<u8>>>);
+
+    impl ObjectStore for Memory {
+        fn url(&self, key: &str) -> String {
+            format!("mem://{key}")
+        }
+        fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+            Ok(self.0.lock().unwrap().get(key).cloned())
+        }
+        fn exists(&self, key: &str) -> Result<bool, String> {
+            Ok(self.0.lock().unwrap().contains_key(key))
+        }
+        fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String> {
+            self.0.lock().unwrap().insert(key.into(), bytes.to_vec());
+            Ok(())
+        }
+    }
+
+    fn entry_for(store: &Store, dir: &Path) -> Entry {
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("a.txt"), "alpha").unwrap();
+        std::fs::write(dir.join("sub/b.txt"), "beta").unwrap();
+        Entry {
+            key: "k1".into(),
+            produced_by: "test".into(),
+            parameters: BTreeMap::from([("n".into(), "1".into())]),
+            artifacts: BTreeMap::from([("out".into(), store.put_path(dir).unwrap())]),
+            keys: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn pushed_entries_are_reused_from_an_empty_local_store() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = Store::open(&tmp.path().join("first")).unwrap();
+        let entry = entry_for(&first, &tmp.path().join("src"));
+        let remote = Memory::default();
+        push(&first, &remote, &entry, true).unwrap();
+        // Manifest + two files + the entry.
+        assert_eq!(remote.0.lock().unwrap().len(), 4);
+
+        let second = Store::open(&tmp.path().join("second")).unwrap();
+        assert_eq!(lookup(&second, &remote, "k1"), Some(entry.clone()));
+        let out = tmp.path().join("out");
+        second.materialize(&entry.artifacts["out"], &out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("sub/b.txt")).unwrap(),
+            "beta"
+        );
+        assert_eq!(lookup(&second, &remote, "other"), None);
+    }
+
+    #[test]
+    fn a_corrupt_remote_blob_is_a_miss_and_is_not_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = Store::open(&tmp.path().join("first")).unwrap();
+        let entry = entry_for(&first, &tmp.path().join("src"));
+        let remote = Memory::default();
+        push(&first, &remote, &entry, true).unwrap();
+        let blob = first.blobs_of(&entry.artifacts["out"]).unwrap()[1].clone();
+        remote.put(&blob_key(&blob), b"tampered").unwrap();
+
+        let second = Store::open(&tmp.path().join("second")).unwrap();
+        assert_eq!(lookup(&second, &remote, "k1"), None);
+        // Only the manifest (downloaded before the tampered file) is kept.
+        let kept: Vec<_> = std::fs::read_dir(second.root().join("sha256"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(kept, [entry.artifacts["out"].digest.clone()]);
+        assert!(!second.root().join("cache/k1.json").exists());
+
+        // The step reruns and makes the same blob again: the corrupt copy is replaced.
+        push(&first, &remote, &entry, true).unwrap();
+        assert_eq!(lookup(&second, &remote, "k1"), Some(entry));
+    }
+
+    #[test]
+    fn an_entry_is_uploaded_only_after_its_blobs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open(&tmp.path().join("store")).unwrap();
+        let entry = entry_for(&store, &tmp.path().join("src"));
+        let blob = store.blobs_of(&entry.artifacts["out"]).unwrap()[2].clone();
+        std::fs::remove_file(store.blob(&blob)).unwrap();
+        let remote = Memory::default();
+        let err = push(&store, &remote, &entry, true).unwrap_err();
+        assert!(err.contains("No such file"), "{err}");
+        assert!(!remote.exists(&entry_key("k1")).unwrap());
+    }
 }
