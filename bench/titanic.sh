@@ -19,7 +19,7 @@ cargo run --release --quiet --example oof -- baseline | tail -1
 echo "== whole pipeline, warm binary (titanic run) =="
 art=$(mktemp -d)
 trap 'rm -rf "$art"' EXIT
-bin=target/release/titanic
+bin="${CARGO_TARGET_DIR:-target}/release/titanic"
 "$bin" run --artifacts "$art" >/dev/null 2>&1   # warm: page cache, binary digest
 for i in 1 2 3; do
   s=$(date +%s.%N); "$bin" run --artifacts "$art" --no-cache >/dev/null 2>&1; e=$(date +%s.%N)
