@@ -376,7 +376,9 @@ fn main() {
             seen.bytes as f64 / 1024.0,
         );
         // Outside the timed runs: the manifest's digest, whether or not the size budget refuses it.
-        let compiled = build(n, explicit_names).compile_unvalidated().expect("wired");
+        let compiled = build(n, explicit_names)
+            .compile_unvalidated()
+            .expect("wired");
         let yaml = pipeline_dsl::argo::to_yaml(&compiled.workflow()).expect("serializable");
         let digest = Sha256::digest(yaml.as_bytes());
         let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
