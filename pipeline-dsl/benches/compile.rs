@@ -10,8 +10,10 @@
 //! repeat for ~2 s), `BENCH_NAMES=explicit` (name every task with `.named(..)` instead of letting
 //! the builder number them).
 //!
-//! Prints, per size, the mean milliseconds per compile and per phase, the per-task cost, and, per
-//! phase, the ratio of per-task costs 10k/1k (1.0 = linear growth, 10 = quadratic).
+//! Prints, per size, the mean milliseconds per compile and per phase, the per-task cost, the
+//! SHA-256 of the YAML (so runs before and after a change to the emitter show whether its output
+//! stayed byte-identical), and, per phase, the ratio of per-task costs 10k/1k (1.0 = linear
+//! growth, 10 = quadratic).
 //!
 //! Argo's CRD allows at most 200 tasks per DAG and 200 templates, and the manifest budget is
 //! 1 MiB, so the 1,000- and 10,000-task manifests are refused by `compile()` / `to_yaml()`; the
@@ -21,6 +23,7 @@
 use pipeline_dsl::argo::{EmitError, ErrorKind};
 use pipeline_dsl::compile::CompileError;
 use pipeline_dsl::prelude::*;
+use sha2::{Digest, Sha256};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -372,6 +375,14 @@ fn main() {
             us_per_task,
             seen.bytes as f64 / 1024.0,
         );
+        // Outside the timed runs: the manifest's digest, whether or not the size budget refuses it.
+        let compiled = build(n, explicit_names)
+            .compile_unvalidated()
+            .expect("wired");
+        let yaml = pipeline_dsl::argo::to_yaml(&compiled.workflow()).expect("serializable");
+        let digest = Sha256::digest(yaml.as_bytes());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        notes.push(format!("{n} tasks: YAML sha256 {hex}..."));
         if seen.over_crd_bounds {
             notes.push(format!(
                 "{n} tasks: above the CRD's 200 tasks per DAG / 200 templates: `compile()` \

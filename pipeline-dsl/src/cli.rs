@@ -140,7 +140,7 @@ impl PipelineCommand {
                 }
             }
             PipelineCommand::List => {
-                for r in registered() {
+                for r in registered().map_err(|e| e.to_string())? {
                     let spec = (r.spec)();
                     let summary = spec
                         .description
@@ -155,6 +155,7 @@ impl PipelineCommand {
             PipelineCommand::Run(args) => args.execute(&pipeline()).map(|_| ()),
             PipelineCommand::Describe { name } => {
                 let spec: ComponentSpec = registered()
+                    .map_err(|e| e.to_string())?
                     .into_iter()
                     .map(|r| (r.spec)())
                     .find(|s| s.name == name)

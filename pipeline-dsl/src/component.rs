@@ -6,6 +6,8 @@ use crate::param::ValueSource;
 use crate::pipeline::ArtifactSource;
 use crate::runtime::{RunContext, RunError};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// A pipeline step. `#[component]` implements it for the struct it generates from your function;
 /// you rarely implement it by hand.
@@ -23,6 +25,7 @@ pub trait Component: Sized + 'static {
 
 /// The wiring of one task: its artifact inputs and parameters, by name.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Bindings {
     /// Artifact inputs.
     pub artifacts: Vec<(&'static str, ArtifactSource)>,
@@ -32,6 +35,7 @@ pub struct Bindings {
 
 /// Everything the compiler and the CLI know about a component.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct ComponentSpec {
     /// Name, in kebab-case (`split-folds`); the CLI and Argo template name.
     pub name: String,
@@ -58,6 +62,7 @@ impl ComponentSpec {
 
 /// An artifact input of a component.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct InputSpec {
     /// Argument name.
     pub name: String,
@@ -71,6 +76,7 @@ pub struct InputSpec {
 
 /// A parameter of a component.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct ParamSpec {
     /// Argument name.
     pub name: String,
@@ -82,6 +88,7 @@ pub struct ParamSpec {
 
 /// An output of a component.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct OutputSpec {
     /// Field name in the outputs struct.
     pub name: String,
@@ -112,26 +119,99 @@ pub enum OutputKind {
 }
 
 /// One registered component, submitted by `#[component]` through `inventory`, so one binary can
-/// run any component by name.
+/// run any component by name. Built by the macro through `__private::registration`.
+#[non_exhaustive]
 pub struct Registration {
     /// The component's spec.
     pub spec: fn() -> ComponentSpec,
     /// Runs it in this process.
     pub run: fn(&RunContext) -> Result<(), RunError>,
+    /// Where the component is defined.
+    pub site: Site,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a component is defined in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Site {
+    /// Rust path of the function, e.g. `titanic_components::components::split::split`.
+    pub function: &'static str,
+    /// Source file of the `#[component]` attribute.
+    pub file: &'static str,
+    /// Line of the function in `file`.
+    pub line: u32,
+}
+
+impl std::fmt::Display for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` ({}:{})", self.function, self.file, self.line)
+    }
+}
+
+/// Two components linked into one binary share a name, so running it by name is ambiguous.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "two components are named `{name}`: {first} and {second}; give one of them another \
+     `#[component(name = \"...\")]`"
+)]
+pub struct DuplicateComponent {
+    /// The shared name.
+    pub name: String,
+    /// One definition.
+    pub first: Site,
+    /// The other definition.
+    pub second: Site,
 }
 
 inventory::collect!(Registration);
 
-/// Every component linked into this binary, sorted by name.
-pub fn registered() -> Vec<&'static Registration> {
-    let mut all: Vec<_> = inventory::iter::<Registration>.into_iter().collect();
-    all.sort_by_cached_key(|r| (r.spec)().name);
-    all
+/// The components linked into this binary by name (sorted by their Rust path), built once.
+fn index() -> &'static BTreeMap<String, Vec<&'static Registration>> {
+    static INDEX: OnceLock<BTreeMap<String, Vec<&'static Registration>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: BTreeMap<String, Vec<&'static Registration>> = BTreeMap::new();
+        for r in inventory::iter::<Registration> {
+            index.entry((r.spec)().name).or_default().push(r);
+        }
+        for same in index.values_mut() {
+            same.sort_by_key(|r| r.site.function);
+        }
+        index
+    })
 }
 
-/// The registered component called `name`.
-pub fn find(name: &str) -> Option<&'static Registration> {
-    inventory::iter::<Registration>
-        .into_iter()
-        .find(|r| (r.spec)().name == name)
+fn unique(
+    name: &str,
+    same: &[&'static Registration],
+) -> Result<&'static Registration, DuplicateComponent> {
+    match same {
+        [one] => Ok(one),
+        [first, second, ..] => Err(DuplicateComponent {
+            name: name.to_owned(),
+            first: first.site,
+            second: second.site,
+        }),
+        [] => unreachable!("the index has no empty entries"),
+    }
+}
+
+/// Every component linked into this binary, sorted by name; an error when two share a name.
+pub fn registered() -> Result<Vec<&'static Registration>, DuplicateComponent> {
+    index()
+        .iter()
+        .map(|(name, same)| unique(name, same))
+        .collect()
+}
+
+/// The registered component called `name` (`Ok(None)` when there is none); an error when two
+/// components linked into this binary have that name, since running it by name is ambiguous.
+pub fn find(name: &str) -> Result<Option<&'static Registration>, DuplicateComponent> {
+    index().get(name).map(|same| unique(name, same)).transpose()
 }

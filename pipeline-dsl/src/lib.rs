@@ -56,7 +56,9 @@ pub mod runtime;
 
 pub use artifact::{Artifact, ArtifactError};
 pub use cli_run::RunArgs;
-pub use component::{Bindings, Component, ComponentSpec, OutputKind, OutputSpec, Registration};
+pub use component::{
+    Bindings, Component, ComponentSpec, DuplicateComponent, OutputKind, OutputSpec, Registration,
+};
 pub use options::{Retry, RetryPolicy, SecretEnv, TaskOptions};
 pub use outputs::{ArtifactRef, OutputPaths, OutputSlot, Outputs, Param, ParamRef};
 pub use param::{Parameter, Value};
@@ -80,41 +82,7 @@ pub mod prelude {
     pub type Result<T, E = BoxError> = std::result::Result<T, E>;
 }
 
-/// Support for the generated code; not a public API.
+/// Support for the generated code (the macro/runtime contract); not a public API.
 #[doc(hidden)]
-pub mod __private {
-    pub use inventory;
-
-    use crate::artifact::Artifact;
-    use crate::component::{InputSpec, ParamSpec};
-    use crate::param::Parameter;
-
-    /// Spec of an artifact input called `name`.
-    pub fn input_spec<A: Artifact>(name: &str) -> InputSpec {
-        InputSpec {
-            name: name.into(),
-            kind: A::KIND.into(),
-            type_name: std::any::type_name::<A>().into(),
-            is_dir: A::IS_DIR,
-        }
-    }
-
-    /// Spec of a parameter called `name`.
-    pub fn param_spec<T: Parameter>(name: &str, doc: &str) -> ParamSpec {
-        let schema = crate::param::schema_of::<T>();
-        let description = if doc.is_empty() {
-            schema
-                .get("description")
-                .and_then(|d| d.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        } else {
-            doc.to_owned()
-        };
-        ParamSpec {
-            name: name.into(),
-            description,
-            schema,
-        }
-    }
-}
+#[path = "private.rs"]
+pub mod __private;

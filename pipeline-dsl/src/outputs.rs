@@ -88,6 +88,9 @@ pub trait OutputSlot {
     fn write_to(&self, path: &Path) -> Result<(), ArtifactError>;
 }
 
+// Hidden from "required for `f64` to implement `OutputSlot`" chains: a field that is not an
+// output is reported as such, with `OutputSlot`'s own message, not as a missing `Artifact`.
+#[diagnostic::do_not_recommend]
 impl<A: Artifact> OutputSlot for A {
     type Handle = ArtifactRef<A>;
     fn spec(name: &'static str, description: &str) -> OutputSpec {

@@ -19,6 +19,9 @@ use std::marker::PhantomData;
     note = "a file-like value (a table, a model, a plot) is an artifact instead: take it as `Input<A>`"
 )]
 pub trait Parameter: Serialize + DeserializeOwned + JsonSchema + 'static {}
+// An argument that is not a parameter is reported with `Parameter`'s message, not as a missing
+// `Serialize`, `Deserialize` or `JsonSchema` at every use.
+#[diagnostic::do_not_recommend]
 impl<T: Serialize + DeserializeOwned + JsonSchema + 'static> Parameter for T {}
 
 /// Why a parameter value could not be encoded or decoded.

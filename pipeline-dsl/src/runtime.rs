@@ -42,6 +42,9 @@ pub enum RunError {
     /// No component of that name is linked into this binary.
     #[error("no component named `{0}` (see `list`)")]
     UnknownComponent(String),
+    /// Two components linked into this binary share the name.
+    #[error(transparent)]
+    Duplicate(#[from] crate::component::DuplicateComponent),
     /// The command line does not match the component's spec.
     #[error("component `{component}`: {message}")]
     Usage {
@@ -203,7 +206,7 @@ impl RunContext {
 /// runs it, and turns a panic into [`RunError::Panicked`].
 pub fn run_component(ctx: &RunContext) -> Result<(), RunError> {
     let registration =
-        find(&ctx.component).ok_or_else(|| RunError::UnknownComponent(ctx.component.clone()))?;
+        find(&ctx.component)?.ok_or_else(|| RunError::UnknownComponent(ctx.component.clone()))?;
     ctx.check(&(registration.spec)())?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

@@ -1,22 +1,27 @@
-//! Parsing `#[component(...)]` options.
+//! Parsing `#[component(...)]` options. Every mistake is recorded and parsing goes on, so one
+//! attribute reports all its problems together.
 
+use crate::errors::{did_you_mean, Errors};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::meta::ParseNestedMeta;
 use syn::{LitInt, LitStr};
 
 /// The options given to `#[component(...)]`.
-#[derive(Default)]
 pub struct Options {
     pub name: Option<LitStr>,
     pub version: Option<LitStr>,
+    /// Path of the `pipeline_dsl` crate in generated code (`crate = "..."`).
+    pub krate: syn::Path,
     strings: Vec<(&'static str, LitStr)>,
     gpu: Option<LitInt>,
     retries: Option<LitInt>,
     backoff: Option<LitStr>,
     retry_policy: Option<syn::Ident>,
     env: Vec<(String, LitStr)>,
-    secret_env: Vec<(String, LitStr, String, String)>,
+    secret_env: Vec<(String, String, String)>,
+    /// Options seen, to refuse one given twice.
+    seen: Vec<String>,
 }
 
 const STRING_OPTIONS: [&str; 7] = [
@@ -29,7 +34,7 @@ const STRING_OPTIONS: [&str; 7] = [
     "cache",
 ];
 /// Every option, as written in the error message.
-const ALL_OPTIONS: [&str; 15] = [
+const ALL_OPTIONS: [&str; 16] = [
     "name",
     "version",
     "image",
@@ -45,153 +50,189 @@ const ALL_OPTIONS: [&str; 15] = [
     "cache",
     "env(..)",
     "secret_env(..)",
+    "crate",
 ];
 const POLICIES: [&str; 4] = ["Always", "OnFailure", "OnError", "OnTransientError"];
 
+/// The path generated code uses for `pipeline_dsl` unless `crate = "..."` says otherwise.
+pub fn default_crate() -> syn::Path {
+    syn::parse_quote!(::pipeline_dsl)
+}
+
 impl Options {
-    /// Parses one `key = value` or `key(...)` option.
-    pub fn parse(&mut self, meta: ParseNestedMeta) -> syn::Result<()> {
+    /// Parses the attribute's arguments, recording every mistake in `errors`.
+    pub fn parse(attr: TokenStream, errors: &mut Errors) -> Options {
+        let mut options = Options {
+            name: None,
+            version: None,
+            krate: default_crate(),
+            strings: Vec::new(),
+            gpu: None,
+            retries: None,
+            backoff: None,
+            retry_policy: None,
+            env: Vec::new(),
+            secret_env: Vec::new(),
+            seen: Vec::new(),
+        };
+        let mut found = Errors::default();
+        let parser = syn::meta::parser(|meta| options.parse_one(meta, &mut found));
+        // A syntax error ends parsing; what came before it still counts.
+        let parsed = syn::parse::Parser::parse2(parser, attr);
+        errors.append(found);
+        errors.ok(parsed);
+        options
+    }
+
+    /// Parses one `key = value` or `key(...)` option; a wrong value is recorded, not returned,
+    /// so the next options are still read.
+    fn parse_one(&mut self, meta: ParseNestedMeta, errors: &mut Errors) -> syn::Result<()> {
         let key = meta
             .path
             .get_ident()
             .map(|i| i.to_string())
             .unwrap_or_default();
+        if self.seen.contains(&key) && key != "env" && key != "secret_env" {
+            errors.push(meta.error(format!("the option `{key}` is given twice")));
+        }
+        self.seen.push(key.clone());
         match key.as_str() {
             "name" => self.name = Some(meta.value()?.parse()?),
             "version" => self.version = Some(meta.value()?.parse()?),
             "gpu" => self.gpu = Some(meta.value()?.parse()?),
             "retries" => self.retries = Some(meta.value()?.parse()?),
             "backoff" => self.backoff = Some(meta.value()?.parse()?),
+            "crate" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                self.krate = errors.ok(lit.parse()).unwrap_or_else(default_crate);
+            }
             "retry_policy" => {
                 let lit: LitStr = meta.value()?.parse()?;
-                if !POLICIES.contains(&lit.value().as_str()) {
-                    return Err(syn::Error::new(
+                let policy = lit.value();
+                if POLICIES.contains(&policy.as_str()) {
+                    self.retry_policy = Some(syn::Ident::new(&policy, lit.span()));
+                } else {
+                    errors.push(syn::Error::new(
                         lit.span(),
-                        format!("unknown retry_policy; use one of {}", POLICIES.join(", ")),
+                        format!(
+                            "unknown retry_policy `{policy}`;{} Argo's policies are {}",
+                            did_you_mean(&policy, POLICIES),
+                            POLICIES.join(", ")
+                        ),
                     ));
                 }
-                self.retry_policy = Some(syn::Ident::new(&lit.value(), lit.span()));
             }
             "env" => meta.parse_nested_meta(|m| {
-                let name = m
-                    .path
-                    .get_ident()
-                    .map(|i| i.to_string())
-                    .unwrap_or_default();
+                let name = env_name(&m, errors);
                 self.env.push((name, m.value()?.parse()?));
                 Ok(())
             })?,
             "secret_env" => meta.parse_nested_meta(|m| {
-                let name = m
-                    .path
-                    .get_ident()
-                    .map(|i| i.to_string())
-                    .unwrap_or_default();
+                let name = env_name(&m, errors);
                 let lit: LitStr = m.value()?.parse()?;
-                let value = lit.value();
-                let Some((secret, key)) = value.split_once('/') else {
-                    return Err(syn::Error::new(
+                match secret_ref(&lit.value()) {
+                    Some((secret, key)) => self.secret_env.push((name, secret, key)),
+                    None => errors.push(syn::Error::new(
                         lit.span(),
-                        "write secret_env as NAME = \"secret-name/key\"",
-                    ));
-                };
-                self.secret_env
-                    .push((name, lit.clone(), secret.into(), key.into()));
+                        "write secret_env as `NAME = \"secret-name/key\"`: the Kubernetes Secret \
+                         (lowercase letters, digits, `-` and `.`) and the key in it (letters, \
+                         digits, `-`, `_` and `.`), separated by `/`",
+                    )),
+                }
                 Ok(())
             })?,
             other => match STRING_OPTIONS.iter().find(|o| **o == other) {
                 Some(option) => self.strings.push((option, meta.value()?.parse()?)),
                 None => {
-                    let hint = suggest(other)
-                        .map(|s| format!("did you mean `{s}`? "))
-                        .unwrap_or_default();
-                    return Err(meta.error(format!(
-                        "unknown component option `{other}`; {hint}the options are: {}",
+                    let names = ALL_OPTIONS.iter().map(|o| o.trim_end_matches("(..)"));
+                    errors.push(meta.error(format!(
+                        "unknown component option `{other}`;{} the options are: {}",
+                        did_you_mean(other, names),
                         ALL_OPTIONS.join(", ")
                     )));
+                    skip_value(&meta)?;
                 }
             },
         }
         Ok(())
     }
 
-    /// Code that builds the `TaskOptions` value.
-    pub fn task_options(&self) -> TokenStream {
-        let mut sets = Vec::new();
+    /// The builder calls that add these options to the spec (`.option("cpu", "500m")...`).
+    pub fn builder_calls(&self) -> TokenStream {
+        let krate = &self.krate;
+        let mut calls = Vec::new();
         for (option, lit) in &self.strings {
-            let field = match *option {
-                "image" => quote!(o.image),
-                "timeout" => quote!(o.timeout),
-                "cache" => quote!(o.cache),
-                "cpu" => quote!(o.resources.cpu),
-                "memory" => quote!(o.resources.memory),
-                "cpu_limit" => quote!(o.resources.cpu_limit),
-                _ => quote!(o.resources.memory_limit),
-            };
-            sets.push(quote!(#field = ::core::option::Option::Some(#lit.to_owned());));
+            calls.push(quote!(.option(#option, #lit)));
         }
         if let Some(gpu) = &self.gpu {
-            sets.push(quote!(o.resources.gpu = ::core::option::Option::Some(#gpu);));
+            calls.push(quote!(.gpu(#gpu)));
         }
         if self.retries.is_some() || self.backoff.is_some() || self.retry_policy.is_some() {
+            let some = |t: Option<TokenStream>| match t {
+                Some(t) => quote!(::core::option::Option::Some(#t)),
+                None => quote!(::core::option::Option::None),
+            };
             let limit = self
                 .retries
                 .as_ref()
                 .map(|l| quote!(#l))
                 .unwrap_or(quote!(0));
-            let mut retry = quote!(::pipeline_dsl::Retry::new(#limit));
-            if let Some(b) = &self.backoff {
-                retry = quote!(#retry.backoff(#b));
-            }
-            if let Some(p) = &self.retry_policy {
-                retry = quote!(#retry.policy(::pipeline_dsl::RetryPolicy::#p));
-            }
-            sets.push(quote!(o.retry = ::core::option::Option::Some(#retry);));
+            let backoff = some(self.backoff.as_ref().map(|b| quote!(#b)));
+            let policy = some(
+                self.retry_policy
+                    .as_ref()
+                    .map(|p| quote!(#krate::RetryPolicy::#p)),
+            );
+            calls.push(quote!(.retry(#limit, #backoff, #policy)));
         }
         for (name, value) in &self.env {
-            sets.push(quote!(o.env.insert(#name.to_owned(), #value.to_owned());));
+            calls.push(quote!(.env(#name, #value)));
         }
-        for (name, _, secret, key) in &self.secret_env {
-            sets.push(quote!(o.secret_env.push(::pipeline_dsl::SecretEnv {
-                name: #name.to_owned(), secret: #secret.to_owned(), key: #key.to_owned(), optional: false
-            });));
+        for (name, secret, key) in &self.secret_env {
+            calls.push(quote!(.secret_env(#name, #secret, #key)));
         }
-        quote!({
-            #[allow(unused_mut)]
-            let mut o = ::pipeline_dsl::TaskOptions::default();
-            #(#sets)*
-            o
-        })
+        quote!(#(#calls)*)
     }
 }
 
-/// The option closest to a misspelt `key` (at most two edits away), for "did you mean".
-fn suggest(key: &str) -> Option<&'static str> {
-    ALL_OPTIONS
-        .iter()
-        .map(|o| o.trim_end_matches("(..)"))
-        .map(|o| (edit_distance(key, o), o))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, o)| o)
-}
-
-/// Levenshtein distance.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(current)
-            };
-            prev = current;
+/// The variable name of an `env(..)` / `secret_env(..)` entry.
+fn env_name(meta: &ParseNestedMeta, errors: &mut Errors) -> String {
+    match meta.path.get_ident() {
+        Some(ident) => ident.to_string(),
+        None => {
+            errors.push(
+                meta.error("an environment variable name is one identifier, e.g. `LOG_LEVEL`"),
+            );
+            String::new()
         }
     }
-    row[b.len()]
+}
+
+/// `"secret-name/key"` -> the Secret and the key, when both are valid Kubernetes names.
+fn secret_ref(value: &str) -> Option<(String, String)> {
+    let (secret, key) = value.split_once('/')?;
+    let secret_ok = !secret.is_empty()
+        && secret.len() <= 253
+        && secret
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && secret.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && secret.ends_with(|c: char| c.is_ascii_alphanumeric());
+    let key_ok = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    (secret_ok && key_ok).then(|| (secret.to_owned(), key.to_owned()))
+}
+
+/// Consumes the `= value` or `(...)` of an option that is not known.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        content.parse::<TokenStream>()?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 use crate::attrs::Options;
 use crate::docs;
+use crate::errors::Errors;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
@@ -24,24 +25,84 @@ enum Arg {
     },
 }
 
-pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut options = Options::default();
-    let parser = syn::meta::parser(|meta| options.parse(meta));
-    syn::parse::Parser::parse2(parser, attr)?;
-    let mut function: ItemFn = syn::parse2(item)?;
-    check_signature(&function)?;
+/// Expands `#[component]`: the function, the task struct, the `Component` impl and the
+/// registration; or, when the input has mistakes, all of them as errors next to a dummy expansion
+/// (the function and its task struct) so the rest of the crate adds no follow-up errors.
+impl Arg {
+    fn ident(&self) -> &syn::Ident {
+        match self {
+            Arg::Artifact { ident, .. } | Arg::Param { ident, .. } => ident,
+        }
+    }
+
+    /// The task struct's field for this argument.
+    fn field(&self, krate: &syn::Path) -> TokenStream {
+        match self {
+            Arg::Artifact { ident, ty, doc } => {
+                let doc = field_doc("Artifact input", ident, doc);
+                quote!(#[doc = #doc] pub #ident: #krate::ArtifactRef<#ty>,)
+            }
+            Arg::Param { ident, ty, doc } => {
+                let doc = field_doc("Parameter", ident, doc);
+                quote!(#[doc = #doc] pub #ident: #krate::Value<#ty>,)
+            }
+        }
+    }
+}
+
+pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = Options::parse(attr, &mut errors);
+    let mut function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            errors.push(syn::Error::new_spanned(
+                &item,
+                "#[component] goes on a free function: `pub fn step(...) -> Result<Outputs>`",
+            ));
+            let errors = errors.into_compile_errors();
+            return quote!(#errors #item);
+        }
+    };
+    let is_method = check_signature(&function, &mut errors);
 
     let lines = docs::doc_lines(&function.attrs);
-    let args = parse_args(&mut function, &lines)?;
-    let outputs = output_type(&function.sig)?;
+    let args = parse_args(&mut function, &lines, &mut errors);
+    let outputs = errors.ok(output_type(&function.sig));
+    if is_method {
+        // Inside an `impl` only the method itself may be emitted.
+        let errors = errors.into_compile_errors();
+        return quote!(#errors #function);
+    }
 
     let fn_ident = &function.sig.ident;
     let fn_name = fn_ident.to_string();
     let struct_ident = format_ident!("{}", pascal_case(&fn_name), span = fn_ident.span());
     let component_name = match &options.name {
-        Some(lit) => check_name(lit)?,
+        Some(lit) => errors.ok(check_name(lit)).unwrap_or_else(|| lit.value()),
         None => fn_name.replace('_', "-"),
     };
+    let krate = &options.krate;
+    let vis = &function.vis;
+    let struct_doc = format!(
+        "Pipeline task running the [`{fn_name}`] component (`{component_name}`); add it with `Pipeline::add`."
+    );
+    // Fields of generic argument types would not resolve outside the function.
+    let fields = if function.sig.generics.params.is_empty() {
+        args.iter().map(|arg| arg.field(krate)).collect()
+    } else {
+        Vec::new()
+    };
+    let task_struct = quote! {
+        #[doc = #struct_doc]
+        #vis struct #struct_ident {
+            #(#fields)*
+        }
+    };
+    let Some(outputs) = outputs.filter(|_| errors.is_empty()) else {
+        return dummy(errors, &function, &task_struct, &struct_ident, krate);
+    };
+
     let description = docs::description(&lines);
     let version = options
         .version
@@ -52,33 +113,21 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         "{:016x}",
         fnv1a(&format!("{version}{}", function.to_token_stream()))
     );
-    let vis = &function.vis;
-    let task_options = options.task_options();
-
-    let fields = args.iter().map(|arg| match arg {
-        Arg::Artifact { ident, ty, doc } => {
-            let doc = field_doc("Artifact input", ident, doc);
-            quote!(#[doc = #doc] pub #ident: ::pipeline_dsl::ArtifactRef<#ty>,)
-        }
-        Arg::Param { ident, ty, doc } => {
-            let doc = field_doc("Parameter", ident, doc);
-            quote!(#[doc = #doc] pub #ident: ::pipeline_dsl::Value<#ty>,)
-        }
-    });
-    let input_specs = args.iter().filter_map(|arg| match arg {
+    let struct_doc = format!("{struct_doc}\n\n{description}");
+    // Every use of an argument's type goes through `ArtifactArg<T>` / `ParamArg<T>` at the type's
+    // span, so a type that does not qualify gives one error there instead of one per use.
+    let arg_specs = args.iter().map(|arg| match arg {
         Arg::Artifact { ident, ty, .. } => {
             let name = ident.to_string();
-            Some(quote_spanned!(ty.span()=> ::pipeline_dsl::__private::input_spec::<#ty>(#name)))
+            quote_spanned!(ty.span()=> #krate::__private::ArtifactArg::<#ty>::spec(builder, #name))
         }
-        Arg::Param { .. } => None,
-    });
-    let param_specs = args.iter().filter_map(|arg| match arg {
         Arg::Param { ident, ty, doc } => {
             let name = ident.to_string();
-            Some(quote_spanned!(ty.span()=> ::pipeline_dsl::__private::param_spec::<#ty>(#name, #doc)))
+            quote_spanned!(ty.span()=> #krate::__private::ParamArg::<#ty>::spec(builder, #name, #doc))
         }
-        Arg::Artifact { .. } => None,
     });
+    let option_calls = options.builder_calls();
+    let outputs_of = quote_spanned!(outputs.span()=> #krate::__private::OutputsOf::<#outputs>);
     let bind_artifacts = args.iter().filter_map(|arg| match arg {
         Arg::Artifact { ident, .. } => {
             let name = ident.to_string();
@@ -89,53 +138,31 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let bind_params = args.iter().filter_map(|arg| match arg {
         Arg::Param { ident, .. } => {
             let name = ident.to_string();
-            Some(quote!((#name, self.#ident.source().clone())))
+            Some(quote!((#name, ::core::clone::Clone::clone(self.#ident.source()))))
         }
         Arg::Artifact { .. } => None,
     });
     // The arguments are read into locals that cannot shadow the function itself (a component
     // `fn seed(seed: u64)` must still call `seed`), with errors pointing at the argument's type.
     let local = |ident: &syn::Ident| format_ident!("__component_arg_{}", ident);
-    let reads = args.iter().map(|arg| match arg {
-        Arg::Artifact { ident, ty, .. } => {
-            let name = ident.to_string();
-            let local = local(ident);
-            quote_spanned!(ty.span()=> let #local = ctx.input::<#ty>(#name)?;)
-        }
-        Arg::Param { ident, ty, .. } => {
-            let name = ident.to_string();
-            let local = local(ident);
-            quote_spanned!(ty.span()=> let #local = ctx.param::<#ty>(#name)?;)
+    let reads = args.iter().map(|arg| {
+        let local = local(arg.ident());
+        let name = arg.ident().to_string();
+        match arg {
+            Arg::Artifact { ty, .. } => quote_spanned!(ty.span()=>
+                let #local = #krate::__private::ArtifactArg::<#ty>::read(ctx, #name)?;
+            ),
+            Arg::Param { ty, .. } => quote_spanned!(ty.span()=>
+                let #local = #krate::__private::ParamArg::<#ty>::read(ctx, #name)?;
+            ),
         }
     });
-    let call_args = args.iter().map(|arg| match arg {
-        Arg::Artifact { ident, .. } | Arg::Param { ident, .. } => local(ident),
-    });
-    let write_outputs = quote_spanned!(outputs.span()=> ctx.write_outputs::<#outputs>(&outputs));
-    let struct_doc = format!(
-        "Pipeline task running the [`{fn_name}`] component (`{component_name}`); add it with `Pipeline::add`.\n\n{description}"
+    let call_args = args.iter().map(|arg| local(arg.ident()));
+    let site = quote_spanned!(fn_ident.span()=>
+        ::core::concat!(::core::module_path!(), "::", #fn_name), ::core::file!(), ::core::line!()
     );
-    // Points at the `name = "..."` literal (or the function name), so a clash shows both places.
-    let marker_span = options
-        .name
-        .as_ref()
-        .map(|lit| lit.span())
-        .unwrap_or_else(|| fn_ident.span());
-    let marker = format_ident!(
-        "__DUPLICATE_COMPONENT_NAME_{}",
-        component_name.replace('-', "_"),
-        span = marker_span
-    );
-    let marker_doc =
-        format!("Two components in one module may not share the name `{component_name}`.");
-    let marker_item = quote_spanned! {marker_span=>
-        #[doc = #marker_doc]
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        struct #marker;
-    };
 
-    Ok(quote! {
+    quote! {
         // A component's arguments are its named inputs, wired by the generated task struct, so
         // many of them is normal (as in KFP components), not an API smell.
         #[allow(clippy::too_many_arguments)]
@@ -146,103 +173,138 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             #(#fields)*
         }
 
-        #marker_item
-
-        impl ::pipeline_dsl::Component for #struct_ident {
+        impl #krate::Component for #struct_ident {
             type Outputs = #outputs;
 
-            fn spec() -> ::pipeline_dsl::ComponentSpec {
-                ::pipeline_dsl::ComponentSpec {
-                    name: #component_name.to_owned(),
-                    description: #description.to_owned(),
-                    source_digest: #digest.to_owned(),
-                    inputs: ::std::vec![#(#input_specs),*],
-                    parameters: ::std::vec![#(#param_specs),*],
-                    outputs: <#outputs as ::pipeline_dsl::Outputs>::specs(),
-                    options: #task_options,
-                }
+            fn spec() -> #krate::ComponentSpec {
+                let builder = #krate::__private::spec(#component_name, #description, #digest);
+                #(let builder = #arg_specs;)*
+                #outputs_of::spec(builder)
+                    #option_calls
+                    .build()
             }
 
-            fn bind(self) -> ::pipeline_dsl::Bindings {
-                ::pipeline_dsl::Bindings {
-                    artifacts: ::std::vec![#(#bind_artifacts),*],
-                    params: ::std::vec![#(#bind_params),*],
-                }
+            fn bind(self) -> #krate::Bindings {
+                #krate::__private::bindings(
+                    ::std::vec![#(#bind_artifacts),*],
+                    ::std::vec![#(#bind_params),*],
+                )
             }
 
-            fn run(ctx: &::pipeline_dsl::RunContext) -> ::core::result::Result<(), ::pipeline_dsl::RunError> {
+            fn run(ctx: &#krate::RunContext) -> ::core::result::Result<(), #krate::RunError> {
                 #(#reads)*
                 let outputs = #fn_ident(#(#call_args),*)
                     .map_err(|e| ctx.failed(::core::convert::Into::into(e)))?;
-                #write_outputs
+                #outputs_of::write(ctx, &outputs)
             }
         }
 
-        ::pipeline_dsl::__private::inventory::submit! {
-            ::pipeline_dsl::Registration {
-                spec: <#struct_ident as ::pipeline_dsl::Component>::spec,
-                run: <#struct_ident as ::pipeline_dsl::Component>::run,
-            }
+        #krate::__private::inventory::submit! {
+            #krate::__private::registration(
+                <#struct_ident as #krate::Component>::spec,
+                <#struct_ident as #krate::Component>::run,
+                #site
+            )
         }
-    })
-}
-
-fn check_signature(function: &ItemFn) -> syn::Result<()> {
-    let sig = &function.sig;
-    let problem = if let Some(a) = &sig.asyncness {
-        Some((
-            a.span(),
-            "a component must be a plain `fn`, not `async fn`: it runs as its own process",
-        ))
-    } else if !sig.generics.params.is_empty() {
-        Some((
-            sig.generics.span(),
-            "a component cannot be generic: it is run by name from the command line",
-        ))
-    } else if let Some(FnArg::Receiver(r)) = sig.inputs.first() {
-        Some((r.span(), "a component is a free function, not a method"))
-    } else {
-        None
-    };
-    match problem {
-        Some((span, message)) => Err(syn::Error::new(span, message)),
-        None => Ok(()),
     }
 }
 
-/// Splits the arguments into artifact inputs and parameters; strips `#[doc]` attributes from them.
-fn parse_args(function: &mut ItemFn, lines: &[String]) -> syn::Result<Vec<Arg>> {
+/// The expansion of a component with mistakes: the errors, the function (so its callers still
+/// compile), and the task struct with a `Component` impl that is never run (so pipelines using
+/// it add no errors of their own).
+fn dummy(
+    errors: Errors,
+    function: &ItemFn,
+    task_struct: &TokenStream,
+    struct_ident: &syn::Ident,
+    krate: &syn::Path,
+) -> TokenStream {
+    let errors = errors.into_compile_errors();
+    let unreachable = quote!(::core::unreachable!("this component did not compile"));
+    quote! {
+        #errors
+        #[allow(clippy::too_many_arguments)]
+        #function
+        #task_struct
+        impl #krate::Component for #struct_ident {
+            type Outputs = ();
+            fn spec() -> #krate::ComponentSpec { #unreachable }
+            fn bind(self) -> #krate::Bindings { #unreachable }
+            fn run(_: &#krate::RunContext) -> ::core::result::Result<(), #krate::RunError> {
+                #unreachable
+            }
+        }
+    }
+}
+
+/// Records what keeps the function from being a component; true when it is a method.
+fn check_signature(function: &ItemFn, errors: &mut Errors) -> bool {
+    let sig = &function.sig;
+    if let Some(a) = &sig.asyncness {
+        errors.push(syn::Error::new(
+            a.span(),
+            "a component must be a plain `fn`, not `async fn`: it runs as its own process, so \
+             start a runtime inside it (e.g. `tokio::runtime::Runtime::new()?.block_on(..)`)",
+        ));
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        errors.push(syn::Error::new(
+            sig.generics.span(),
+            "a component cannot be generic: it is run by name from the command line, so every \
+             argument and output needs one concrete type",
+        ));
+    }
+    let receiver = sig.receiver();
+    if let Some(r) = receiver {
+        errors.push(syn::Error::new(
+            r.span(),
+            "a component is a free function, not a method: move it out of the `impl` block and \
+             take what it needs as arguments",
+        ));
+    }
+    receiver.is_some()
+}
+
+/// Splits the arguments into artifact inputs and parameters; strips `#[doc]` attributes from them
+/// (rustc refuses doc comments on parameters). An argument with a mistake is recorded and left out.
+fn parse_args(function: &mut ItemFn, lines: &[String], errors: &mut Errors) -> Vec<Arg> {
     let mut args = Vec::new();
     for input in function.sig.inputs.iter_mut() {
         let FnArg::Typed(pat_type) = input else {
             continue;
         };
-        let Pat::Ident(pat) = &*pat_type.pat else {
-            return Err(syn::Error::new(
-                pat_type.pat.span(),
-                "component arguments must be plain names (`seed: u64`), not patterns",
-            ));
-        };
-        let ident = pat.ident.clone();
         let mut doc = docs::doc_lines(&pat_type.attrs).join(" ");
         pat_type.attrs.retain(|a| !a.path().is_ident("doc"));
+        let ident = match &*pat_type.pat {
+            Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
+            other => {
+                errors.push(syn::Error::new(
+                    other.span(),
+                    "component arguments must be plain names (`seed: u64`), not patterns: the \
+                     name is the input's or parameter's name in the pipeline; destructure inside \
+                     the function",
+                ));
+                continue;
+            }
+        };
         if doc.is_empty() {
             doc = docs::argument_doc(lines, &ident.to_string());
         }
         let ty = (*pat_type.ty).clone();
-        args.push(match input_inner(&ty) {
-            Some(inner) => Arg::Artifact {
+        match input_inner(&ty) {
+            Some(inner) => args.push(Arg::Artifact {
                 ident,
                 ty: inner,
                 doc,
-            },
+            }),
             None => {
-                check_param_type(&ty)?;
-                Arg::Param { ident, ty, doc }
+                if errors.ok(check_param_type(&ty)).is_some() {
+                    args.push(Arg::Param { ident, ty, doc });
+                }
             }
-        });
+        }
     }
-    Ok(args)
+    args
 }
 
 /// `Input<A>` -> `Some(A)`.
@@ -328,13 +390,27 @@ fn check_name(lit: &syn::LitStr) -> syn::Result<String> {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.ends_with('-');
     if ok {
-        Ok(name)
-    } else {
-        Err(syn::Error::new(
-            lit.span(),
-            "a component name is lowercase letters, digits and `-`, starts with a letter, at most 63 characters",
-        ))
+        return Ok(name);
     }
+    let fixed: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let fixed = fixed.trim_matches(|c: char| c == '-' || c.is_ascii_digit());
+    let hint = if fixed.is_empty() || fixed.len() > 63 {
+        String::new()
+    } else {
+        format!(" (e.g. `{fixed}`)")
+    };
+    Err(syn::Error::new(
+        lit.span(),
+        format!(
+            "`{name}` is not a valid component name: it becomes a command-line name and an Argo \
+             template name, so use lowercase letters, digits and `-`, starting with a letter and \
+             ending with a letter or digit, at most 63 characters{hint}"
+        ),
+    ))
 }
 
 fn field_doc(what: &str, ident: &syn::Ident, doc: &str) -> String {

@@ -6,7 +6,10 @@
 mod attrs;
 mod component;
 mod docs;
+mod errors;
 mod outputs;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 
@@ -21,19 +24,18 @@ use proc_macro::TokenStream;
 /// Options: `name = "..."`, `image = "..."`, `cpu`, `memory`, `cpu_limit`, `memory_limit`
 /// (Kubernetes quantities), `gpu = N`, `retries = N`, `backoff = "10s"`,
 /// `retry_policy = "OnError"`, `timeout = "10m"`, `cache = "720h"`, `version = "..."`,
-/// `env(NAME = "value", ...)`, `secret_env(NAME = "secret/key", ...)`.
+/// `env(NAME = "value", ...)`, `secret_env(NAME = "secret/key", ...)`, and
+/// `crate = "path::to::pipeline_dsl"` when the crate is not reachable as `::pipeline_dsl`
+/// (renamed or re-exported). Every mistake in one component is reported at once.
 #[proc_macro_attribute]
 pub fn component(attr: TokenStream, item: TokenStream) -> TokenStream {
-    component::expand(attr.into(), item.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    component::expand(attr.into(), item.into()).into()
 }
 
 /// Derives `pipeline_dsl::Outputs` for a struct whose fields are artifacts or `Param<T>`s, and
 /// generates `<Name>Handles`, the typed handles a pipeline gets for them.
-#[proc_macro_derive(Outputs)]
+/// `#[outputs(crate = "path::to::pipeline_dsl")]` sets the crate path, as for `#[component]`.
+#[proc_macro_derive(Outputs, attributes(outputs))]
 pub fn derive_outputs(item: TokenStream) -> TokenStream {
-    outputs::expand(item.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    outputs::expand(item.into()).into()
 }

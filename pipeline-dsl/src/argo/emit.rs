@@ -48,8 +48,7 @@ pub enum EmitError {
 
 /// Serializes `doc` to deterministic YAML (no leading `---`, ends with a newline).
 pub fn to_yaml<T: Serialize + ?Sized>(doc: &T) -> Result<String, EmitError> {
-    let value = serde_yaml::to_value(doc).map_err(|e| EmitError::Serialize(e.to_string()))?;
-    yaml_writer::write_document(&value).map_err(EmitError::Serialize)
+    yaml_writer::to_string(doc).map_err(|e| EmitError::Serialize(e.to_string()))
 }
 
 /// Parses a `Workflow` manifest; fails with [`EmitError::WrongKind`] on another `kind`.

@@ -73,6 +73,12 @@ impl Pipeline {
             message,
         };
         let (templates, main, exit) = dag::build(&graph).map_err(fail)?;
+        // The components binary runs a step by name: a name two components share is ambiguous.
+        let names: std::collections::BTreeSet<&str> =
+            graph.tasks.iter().map(|t| t.spec.name.as_str()).collect();
+        for name in names {
+            crate::component::find(name).map_err(|e| fail(e.to_string()))?;
+        }
         let mut metadata = ObjectMeta {
             generate_name: Some(format!("{}-", graph.name)),
             ..Default::default()
