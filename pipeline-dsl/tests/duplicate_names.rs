@@ -62,7 +62,7 @@ fn other_names_are_still_found() {
 
 #[test]
 fn the_list_of_components_is_refused() {
-    let err = registered().err().expect("a duplicate");
+    let err = registered().expect_err("a duplicate");
     assert_eq!(err.name, "train");
 }
 
