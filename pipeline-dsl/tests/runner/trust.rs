@@ -206,8 +206,8 @@ fn gc_keeps_the_newest_runs_and_what_they_use() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let new = run(&sized(&env, 4), &env.options()).unwrap();
     let report = pipeline_dsl::runner::gc(&env.artifacts(), None, 1).unwrap();
-    assert_eq!(report.kept_runs, [new.workflow.clone()]);
-    assert_eq!(report.removed_runs, [old.workflow.clone()]);
+    assert_eq!(report.kept_runs, std::slice::from_ref(&new.workflow));
+    assert_eq!(report.removed_runs, std::slice::from_ref(&old.workflow));
     assert_eq!(report.removed_entries, 2, "{report:?}");
     for a in old.steps.iter().flat_map(|s| &s.artifacts) {
         assert!(!a.path.exists(), "{} removed", a.name);
