@@ -12,12 +12,10 @@
 //! spawning this very binary for every step (`titanic_pipeline component <name> ...`), caches
 //! finished steps by content digest, and ends with the metrics and the path of `model.json`.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Parser;
 use pipeline_dsl::cli::PipelineCommand;
-use pipeline_dsl::prelude::*;
-use pipeline_dsl::runner::RunSummary;
-use pipeline_dsl::RunArgs;
+use pipeline_dsl::{RunArgs, RunOutcome};
 use pipeline_remote::{S3Client, S3Url};
 use std::process::ExitCode;
 
@@ -46,7 +44,20 @@ fn main() -> ExitCode {
             .command
             .execute(titanic_components::pipeline);
     }
-    match run(Args::parse()) {
+    let mut args = Args::parse();
+    if let Some(source) = args.source.take() {
+        args.run.param.push(("source".into(), source));
+    }
+    // `execute` checks the parameters, runs, and prints the outcome: metrics, whether the model
+    // was published (and why not), where model.json and the report are.
+    let outcome = match args.run.execute(&titanic_components::pipeline()) {
+        Ok(outcome) => outcome,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            return ExitCode::from(failure.code);
+        }
+    };
+    match upload(&outcome) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -55,49 +66,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut args: Args) -> anyhow::Result<()> {
-    if let Some(source) = args.source.take() {
-        args.run.param.push(("source".into(), source));
-    }
-    let summary = args
-        .run
-        .execute(&titanic_components::pipeline())
-        .map_err(anyhow::Error::msg)?;
-    report(&summary)
-}
-
-/// Prints the metrics and where `model.json` is.
-fn report(summary: &RunSummary) -> anyhow::Result<()> {
-    let artifact = |task: &str, name: &str| {
-        summary
-            .steps
-            .iter()
-            .filter(|s| s.task == task)
-            .flat_map(|s| &s.artifacts)
-            .find(|a| a.name == name)
+/// With an `s3://` store, also puts model.json next to the run's record there.
+fn upload(outcome: &RunOutcome) -> anyhow::Result<()> {
+    let Some(remote) = &outcome.summary.remote_run_dir else {
+        return Ok(());
     };
-    let metrics = artifact("evaluate", "metrics").context("the run has no evaluation metrics")?;
-    let metrics = Metrics::read(&metrics.path)?;
-    println!("\nout-of-fold metrics:");
-    for m in &metrics.metrics {
-        println!("  {:<16} {}", m.name, m.number_value);
+    for model in &outcome.published {
+        let url: S3Url = format!("{remote}/{}.json", model.output).parse()?;
+        let bytes = std::fs::read(&model.path)
+            .with_context(|| format!("reading {}", model.path.display()))?;
+        S3Client::from_env()?.put(&url, &bytes)?;
+        println!("{}: {url}", model.output);
     }
-    match artifact("publish", "model") {
-        Some(model) => {
-            let target = summary.run_dir.join("model.json");
-            std::fs::copy(&model.path, &target)
-                .with_context(|| format!("copying {}", model.path.display()))?;
-            println!("\nmodel: {}", target.display());
-            if let Some(remote) = &summary.remote_run_dir {
-                let url: S3Url = format!("{remote}/model.json").parse()?;
-                S3Client::from_env()?.put(&url, &std::fs::read(&target)?)?;
-                println!("       {url}");
-            }
-        }
-        None => {
-            bail!("the model was not published: accuracy is below the threshold (see the report)")
-        }
-    }
-    println!("report: {}", summary.report.display());
     Ok(())
 }

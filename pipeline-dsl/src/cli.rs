@@ -18,6 +18,7 @@
 //! }
 //! ```
 
+use crate::cli_run::RunFailure;
 use crate::component::{registered, ComponentSpec};
 use crate::pipeline::Pipeline;
 use crate::runtime::{run_component, RunContext};
@@ -41,6 +42,9 @@ pub enum PipelineCommand {
     },
     /// Run the pipeline on this machine: every step as a process of this binary.
     Run(crate::cli_run::RunArgs),
+    /// Check or clean the artifact store (`verify`, `gc --keep N`).
+    #[command(subcommand)]
+    Store(crate::cli_store::StoreCommand),
 }
 
 /// `component <name> --param k=v --input name=PATH --output name=PATH`.
@@ -109,60 +113,74 @@ impl ComponentArgs {
     }
 }
 
+/// Writes `text` to stdout; a reader that went away (`| head -1`) ends the output quietly.
+pub fn print_quietly(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        _ => Ok(()),
+    }
+}
+
 impl PipelineCommand {
-    /// Runs the command; `pipeline` builds the pipeline (only called by `compile`). Errors are
-    /// printed as one line on stderr and turn into a non-zero exit code.
+    /// Runs the command; `pipeline` builds the pipeline (only called by the commands that need
+    /// it). Errors are printed as one line on stderr and turn into a non-zero exit code:
+    /// [`EXIT_INVALID`](crate::EXIT_INVALID) (2) for what a retry cannot fix (a bad parameter
+    /// or input), 1 otherwise, 128 + the signal for an interrupted run.
     pub fn execute(self, pipeline: impl FnOnce() -> Pipeline) -> ExitCode {
         match self.try_execute(pipeline) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
+            Err(RunFailure { message, code }) => {
                 eprintln!("error: {message}");
-                ExitCode::FAILURE
+                ExitCode::from(code)
             }
         }
     }
 
-    fn try_execute(self, pipeline: impl FnOnce() -> Pipeline) -> Result<(), String> {
+    fn try_execute(self, pipeline: impl FnOnce() -> Pipeline) -> Result<(), RunFailure> {
+        let failed = |message: String| RunFailure { message, code: 1 };
         match self {
             PipelineCommand::Component(args) => {
-                run_component(&args.context()).map_err(|e| e.to_string())
+                run_component(&args.context()).map_err(|e| RunFailure {
+                    message: e.to_string(),
+                    code: e.exit_code(),
+                })
             }
             PipelineCommand::Compile(args) => {
-                let yaml = render(&pipeline(), args.kind, args.schedule.as_deref())?;
+                let yaml =
+                    render(&pipeline(), args.kind, args.schedule.as_deref()).map_err(failed)?;
                 match args.output {
                     Some(path) => write_if_changed(&path, &yaml)
                         .map(|_| ())
-                        .map_err(|e| format!("{}: {e}", path.display())),
-                    None => {
-                        print!("{yaml}");
-                        Ok(())
-                    }
+                        .map_err(|e| failed(format!("{}: {e}", path.display()))),
+                    None => print_quietly(&yaml).map_err(failed),
                 }
             }
             PipelineCommand::List => {
+                let mut text = String::new();
                 for r in registered().map_err(|e| e.to_string())? {
                     let spec = (r.spec)();
-                    let summary = spec
-                        .description
-                        .lines()
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    println!("{:<24} {summary}", spec.name);
+                    let summary = spec.description.lines().next().unwrap_or_default();
+                    text.push_str(&format!("{:<24} {summary}\n", spec.name));
                 }
-                Ok(())
+                print_quietly(&text).map_err(failed)
             }
             PipelineCommand::Run(args) => args.execute(&pipeline()).map(|_| ()),
+            PipelineCommand::Store(command) => command.execute().map_err(failed),
             PipelineCommand::Describe { name } => {
                 let spec: ComponentSpec = registered()
                     .map_err(|e| e.to_string())?
                     .into_iter()
                     .map(|r| (r.spec)())
                     .find(|s| s.name == name)
-                    .ok_or_else(|| format!("no component named `{name}` (see `list`)"))?;
-                let json = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
-                println!("{json}");
-                Ok(())
+                    .ok_or_else(|| RunFailure {
+                        message: format!("no component named `{name}` (see `list`)"),
+                        code: crate::EXIT_INVALID,
+                    })?;
+                let json =
+                    serde_json::to_string_pretty(&spec).map_err(|e| failed(e.to_string()))?;
+                print_quietly(&(json + "\n")).map_err(failed)
             }
         }
     }

@@ -1,13 +1,14 @@
 //! `run`: the local runner from the command line, and the parameter file it reads.
 
-use crate::param::{check_schema, encode_json};
+use crate::cli_outcome::{exit_code_of_signal, interrupted_line, RunOutcome};
 use crate::pipeline::Pipeline;
-use crate::runner::{open_remote, run, ObjectStore, RunOptions, RunSummary, WorkflowStatus};
+use crate::runner::{open_remote, run, ObjectStore, RunOptions, RunnerError, WorkflowStatus};
+use crate::runtime::EXIT_INVALID;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// `run [--params FILE] [--param k=v] [--artifacts DIR] [--parallelism N] [--no-cache]`.
+/// `run [--params FILE] [--param k=v] [--artifacts DIR] [--parallelism N] [--no-cache] [--json]`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
     /// JSON or YAML file of pipeline parameter values, checked against their JSON Schemas.
@@ -34,13 +35,101 @@ pub struct RunArgs {
     /// Run this compiled manifest instead of the pipeline built into the binary.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+    /// Print the outcome as one JSON document on stdout (for scripts) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Why `run` did not succeed, with the exit code it maps to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFailure {
+    /// One or more lines naming what went wrong.
+    pub message: String,
+    /// [`EXIT_INVALID`] for values refused before anything ran, 1 for a failed run, 128 + the
+    /// signal for an interrupted one.
+    pub code: u8,
+}
+
+impl RunFailure {
+    fn invalid(message: String) -> Self {
+        RunFailure {
+            message,
+            code: EXIT_INVALID,
+        }
+    }
+    fn failed(message: String) -> Self {
+        RunFailure { message, code: 1 }
+    }
 }
 
 impl RunArgs {
-    /// Compiles `pipeline` (or reads `--manifest`), checks the parameters and runs it locally,
-    /// spawning this binary for every step.
-    pub fn execute(&self, pipeline: &Pipeline) -> Result<RunSummary, String> {
-        let schemas = pipeline.parameter_schemas();
+    /// Compiles `pipeline` (or reads `--manifest`), checks every parameter by deserializing it
+    /// into its type and resolves relative references to outside data against the current
+    /// directory (all before anything runs), runs it locally spawning this binary for every
+    /// step, and prints the outcome on stdout (JSON with `--json`).
+    pub fn execute(&self, pipeline: &Pipeline) -> Result<RunOutcome, RunFailure> {
+        let params = self.parameters(pipeline).map_err(RunFailure::invalid)?;
+        let workflow = match &self.manifest {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| RunFailure::invalid(format!("{}: {e}", path.display())))?;
+                crate::argo::from_yaml(&text)
+                    .map_err(|e| RunFailure::invalid(format!("{}: {e}", path.display())))?
+            }
+            None => pipeline
+                .compile()
+                .map_err(|e| RunFailure::invalid(e.to_string()))?
+                .workflow(),
+        };
+        let (artifacts, remote) = self.store().map_err(RunFailure::invalid)?;
+        let options = RunOptions {
+            artifacts,
+            remote,
+            parallelism: self.parallelism,
+            no_cache: self.no_cache,
+            params,
+            ..RunOptions::default()
+        };
+        let summary = run(&workflow, &options).map_err(|e| match e {
+            RunnerError::UnknownParameter { .. } | RunnerError::InvalidParameter { .. } => {
+                RunFailure::invalid(e.to_string())
+            }
+            e => RunFailure::failed(e.to_string()),
+        })?;
+        if summary.status == WorkflowStatus::Interrupted {
+            return Err(RunFailure {
+                message: interrupted_line(&summary),
+                code: exit_code_of_signal(&summary),
+            });
+        }
+        eprint!("{}", summary.table());
+        let outcome = RunOutcome::new(summary, pipeline);
+        outcome.print(self.json);
+        if outcome.summary.status != WorkflowStatus::Succeeded {
+            return Err(RunFailure::failed(format!(
+                "run {} failed (report: {}):\n  {}",
+                outcome.summary.workflow,
+                outcome.summary.report.display(),
+                outcome.summary.errors().join("\n  ")
+            )));
+        }
+        Ok(outcome)
+    }
+
+    /// The parameter values to run with, as parameter text: the file's, then `--param`s, each
+    /// checked by deserializing it into its type; every value naming outside data (given or
+    /// default) resolved against the current directory and checked to be readable.
+    fn parameters(&self, pipeline: &Pipeline) -> Result<BTreeMap<String, String>, String> {
+        let types = pipeline.parameter_types();
+        let ty = |name: &str| {
+            types.get(name).ok_or_else(|| {
+                let known: Vec<&str> = types.keys().map(String::as_str).collect();
+                format!(
+                    "unknown pipeline parameter `{name}` (the pipeline has: {})",
+                    known.join(", ")
+                )
+            })
+        };
         let mut params = BTreeMap::new();
         if let Some(file) = &self.params {
             let text = std::fs::read_to_string(file)
@@ -53,47 +142,34 @@ impl RunArgs {
                     )
                 })?;
             for (name, value) in values {
-                let schema = schemas.get(&name).ok_or_else(|| unknown(&name, &schemas))?;
-                check_schema(&value, schema)
-                    .map_err(|e| format!("--params {}: `{name}`: {e}", file.display()))?;
-                params.insert(name, encode_json(&value));
+                let text = ty(&name)?
+                    .check_json(&name, value)
+                    .map_err(|e| format!("--params {}: {e}", file.display()))?;
+                params.insert(name, text);
             }
         }
         for (name, text) in &self.param {
-            let schema = schemas.get(name).ok_or_else(|| unknown(name, &schemas))?;
-            let value = serde_json::from_str(text)
-                .unwrap_or_else(|_| serde_json::Value::String(text.clone()));
-            check_schema(&value, schema).map_err(|e| format!("--param {name}: {e}"))?;
-            params.insert(name.clone(), encode_json(&value));
+            let text = ty(name)?
+                .check_text(name, text)
+                .map_err(|e| format!("--param {e}"))?;
+            params.insert(name.clone(), text);
         }
-        let workflow = match &self.manifest {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                crate::argo::from_yaml(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        let base = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+        for (name, default) in pipeline.parameter_defaults() {
+            let Some(hook) = types.get(&name).and_then(|t| t.external()) else {
+                continue;
+            };
+            let value = params.get(&name).cloned().unwrap_or(default.clone());
+            let resolved = hook
+                .resolve(&value, &base)
+                .map_err(|e| format!("parameter `{name}` = `{value}`: {e}"))?;
+            hook.fingerprint(&resolved)
+                .map_err(|e| format!("parameter `{name}` = `{resolved}`: {e}"))?;
+            if resolved != default || params.contains_key(&name) {
+                params.insert(name, resolved);
             }
-            None => pipeline.compile().map_err(|e| e.to_string())?.workflow(),
-        };
-        let (artifacts, remote) = self.store()?;
-        let options = RunOptions {
-            artifacts,
-            remote,
-            parallelism: self.parallelism,
-            no_cache: self.no_cache,
-            params,
-            ..RunOptions::default()
-        };
-        let summary = run(&workflow, &options).map_err(|e| e.to_string())?;
-        eprintln!("{}", summary.table());
-        if summary.status != WorkflowStatus::Succeeded {
-            return Err(format!(
-                "run {} failed (report: {}):\n  {}",
-                summary.workflow,
-                summary.report.display(),
-                summary.errors().join("\n  ")
-            ));
         }
-        Ok(summary)
+        Ok(params)
     }
 
     /// The local store root and, for a URL (`s3://bucket/prefix`), the remote store with its
@@ -108,12 +184,4 @@ impl RunArgs {
             .join(rest.trim_matches('/'));
         Ok((local, Some(remote)))
     }
-}
-
-fn unknown(name: &str, schemas: &BTreeMap<String, serde_json::Value>) -> String {
-    let known: Vec<&str> = schemas.keys().map(String::as_str).collect();
-    format!(
-        "unknown pipeline parameter `{name}` (the pipeline has: {})",
-        known.join(", ")
-    )
 }

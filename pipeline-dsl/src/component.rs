@@ -84,6 +84,18 @@ pub struct ParamSpec {
     pub description: String,
     /// JSON Schema of the parameter's type.
     pub schema: serde_json::Value,
+    /// The parameter's Rust type, to find its [`ExternalData`](crate::external::ExternalData)
+    /// hooks.
+    #[serde(skip)]
+    pub type_id: std::any::TypeId,
+}
+
+impl ParamSpec {
+    /// The [`ExternalData`](crate::external::ExternalData) hooks of the parameter's type, if it
+    /// names outside data.
+    pub fn external(&self) -> Option<&'static crate::external::ExternalDataHook> {
+        crate::external::ExternalDataHook::find(self.type_id)
+    }
 }
 
 /// An output of a component.

@@ -44,9 +44,12 @@ extern crate self as pipeline_dsl;
 pub mod argo;
 pub mod artifact;
 pub mod cli;
+mod cli_outcome;
 mod cli_run;
+mod cli_store;
 pub mod compile;
 pub mod component;
+pub mod external;
 pub mod options;
 pub mod outputs;
 pub mod param;
@@ -55,7 +58,8 @@ pub mod runner;
 pub mod runtime;
 
 pub use artifact::{Artifact, ArtifactError};
-pub use cli_run::RunArgs;
+pub use cli_outcome::{NotRun, Published, RunOutcome};
+pub use cli_run::{RunArgs, RunFailure};
 pub use component::{
     Bindings, Component, ComponentSpec, DuplicateComponent, OutputKind, OutputSpec, Registration,
 };
@@ -63,7 +67,7 @@ pub use options::{Retry, RetryPolicy, SecretEnv, TaskOptions};
 pub use outputs::{ArtifactRef, OutputPaths, OutputSlot, Outputs, Param, ParamRef};
 pub use param::{Parameter, Value};
 pub use pipeline::{Pipeline, TaskId};
-pub use runtime::{BoxError, Input, RunContext, RunError};
+pub use runtime::{BoxError, Input, InvalidInput, RunContext, RunError, EXIT_INVALID};
 
 /// Everything needed to write components and pipelines.
 pub mod prelude {
@@ -75,7 +79,7 @@ pub mod prelude {
     pub use crate::outputs::{ArtifactRef, Param, ParamRef};
     pub use crate::param::Value;
     pub use crate::pipeline::{Condition, FanOut, Pipeline, Task};
-    pub use crate::runtime::{BoxError, Input};
+    pub use crate::runtime::{BoxError, Input, InvalidInput};
     pub use pipeline_macros::{component, Outputs};
 
     /// The result type of component functions: any error converts into [`BoxError`].

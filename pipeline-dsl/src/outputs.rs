@@ -135,6 +135,7 @@ impl<T: Parameter> OutputSlot for Param<T> {
         }
     }
     fn write_to(&self, path: &Path) -> Result<(), ArtifactError> {
+        ArtifactError::check_finite(path, &self.0)?;
         let text = encode(&self.0).map_err(|e| ArtifactError::invalid(path, e.to_string()))?;
         crate::artifact::write_atomic(path, text.as_bytes())
     }

@@ -61,6 +61,67 @@ pub fn decode<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, ParamErr
     })
 }
 
+/// A parameter's type, type-erased: checks a value by deserializing it into the type (so every
+/// constraint the type enforces when it is deserialized, such as ranges and URL shapes, is
+/// checked, exactly as the component will check it when it starts).
+#[derive(Clone, Copy)]
+pub struct ParamType {
+    name: &'static str,
+    from_json: fn(&str, serde_json::Value) -> Result<String, ParamError>,
+    from_text: fn(&str, &str) -> Result<String, ParamError>,
+    type_id: std::any::TypeId,
+}
+
+impl std::fmt::Debug for ParamType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl ParamType {
+    /// The type `T`.
+    pub fn of<T: Parameter>() -> Self {
+        ParamType {
+            name: std::any::type_name::<T>(),
+            from_json: |name, value| {
+                let typed: T = serde_json::from_value(value).map_err(|e| ParamError {
+                    name: name.to_owned(),
+                    message: e.to_string(),
+                })?;
+                encode_checked(name, &typed)
+            },
+            from_text: |name, text| encode_checked(name, &decode::<T>(name, text)?),
+            type_id: std::any::TypeId::of::<T>(),
+        }
+    }
+
+    /// Checks a JSON value (from a parameter file); returns its parameter text.
+    pub fn check_json(&self, name: &str, value: serde_json::Value) -> Result<String, ParamError> {
+        (self.from_json)(name, value)
+    }
+
+    /// Checks parameter text (from the command line); returns it in canonical form.
+    pub fn check_text(&self, name: &str, text: &str) -> Result<String, ParamError> {
+        (self.from_text)(name, text)
+    }
+
+    /// The [`ExternalData`](crate::external::ExternalData) hooks of the type, if it has them.
+    pub fn external(&self) -> Option<&'static crate::external::ExternalDataHook> {
+        crate::external::ExternalDataHook::find(self.type_id)
+    }
+}
+
+fn encode_checked<T: Serialize>(name: &str, value: &T) -> Result<String, ParamError> {
+    let error = |message: String| ParamError {
+        name: name.to_owned(),
+        message,
+    };
+    if let Some(found) = crate::artifact::find_non_finite(value) {
+        return Err(error(format!("non-finite number: {found}")));
+    }
+    encode(value).map_err(|e| error(e.to_string()))
+}
+
 /// The JSON Schema of a parameter type, as JSON.
 pub fn schema_of<T: JsonSchema>() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(T)).unwrap_or(serde_json::Value::Null)
@@ -134,109 +195,4 @@ impl From<&str> for Value<String> {
     fn from(value: &str) -> Self {
         Value::literal(value.to_owned())
     }
-}
-
-/// Checks `value` against the parts of a JSON Schema that parameters use: `type`, `enum`,
-/// `minimum`/`maximum`, object `properties`/`required`/`additionalProperties: false` and array
-/// `items`. Returns what is wrong, naming the field.
-pub fn check_schema(value: &serde_json::Value, schema: &serde_json::Value) -> Result<(), String> {
-    check_at("", value, schema)
-}
-
-fn check_at(at: &str, value: &serde_json::Value, schema: &serde_json::Value) -> Result<(), String> {
-    use serde_json::Value as J;
-    let here = if at.is_empty() {
-        "the value".to_owned()
-    } else {
-        format!("`{at}`")
-    };
-    if let Some(types) = schema.get("type") {
-        let allowed: Vec<&str> = match types {
-            J::String(t) => vec![t.as_str()],
-            J::Array(ts) => ts.iter().filter_map(J::as_str).collect(),
-            _ => vec![],
-        };
-        let ok = allowed.iter().any(|t| match *t {
-            "null" => value.is_null(),
-            "boolean" => value.is_boolean(),
-            "integer" => value.as_i64().is_some() || value.as_u64().is_some(),
-            "number" => value.is_number(),
-            "string" => value.is_string(),
-            "array" => value.is_array(),
-            "object" => value.is_object(),
-            _ => true,
-        });
-        if !allowed.is_empty() && !ok {
-            return Err(format!(
-                "{here} is {value}, expected {}",
-                allowed.join(" or ")
-            ));
-        }
-    }
-    if let Some(J::Array(options)) = schema.get("enum") {
-        if !options.contains(value) {
-            let names: Vec<String> = options.iter().map(encode_json).collect();
-            return Err(format!(
-                "{here} is {value}, expected one of {}",
-                names.join(", ")
-            ));
-        }
-    }
-    if let Some(n) = value.as_f64() {
-        if schema
-            .get("minimum")
-            .and_then(J::as_f64)
-            .is_some_and(|min| n < min)
-        {
-            return Err(format!(
-                "{here} is {n}, below the minimum {}",
-                schema["minimum"]
-            ));
-        }
-        if schema
-            .get("maximum")
-            .and_then(J::as_f64)
-            .is_some_and(|max| n > max)
-        {
-            return Err(format!(
-                "{here} is {n}, above the maximum {}",
-                schema["maximum"]
-            ));
-        }
-    }
-    if let J::Object(fields) = value {
-        let props = schema.get("properties").and_then(J::as_object);
-        for required in schema
-            .get("required")
-            .and_then(J::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(name) = required.as_str() {
-                if !fields.contains_key(name) {
-                    return Err(format!("{here} lacks the required field `{name}`"));
-                }
-            }
-        }
-        for (name, field) in fields {
-            let path = if at.is_empty() {
-                name.clone()
-            } else {
-                format!("{at}.{name}")
-            };
-            match props.and_then(|p| p.get(name)) {
-                Some(sub) => check_at(&path, field, sub)?,
-                None if schema.get("additionalProperties") == Some(&J::Bool(false)) => {
-                    return Err(format!("unknown field `{path}`"))
-                }
-                None => {}
-            }
-        }
-    }
-    if let (J::Array(items), Some(item_schema)) = (value, schema.get("items")) {
-        for (i, item) in items.iter().enumerate() {
-            check_at(&format!("{at}[{i}]"), item, item_schema)?;
-        }
-    }
-    Ok(())
 }

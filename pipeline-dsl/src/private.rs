@@ -59,6 +59,7 @@ impl SpecBuilder {
             name: name.into(),
             description,
             schema,
+            type_id: std::any::TypeId::of::<T>(),
         });
         self
     }

@@ -36,6 +36,32 @@ impl<A> std::ops::Deref for Input<A> {
     }
 }
 
+/// The exit code of a component that failed with an error a retry cannot fix: a parameter
+/// outside its domain, a malformed command line, malformed input data, a non-finite output.
+/// The local runner does not retry it, and the manifest's `retryStrategy.expression` tells Argo
+/// the same. Other failures exit with 1.
+pub const EXIT_INVALID: u8 = 2;
+
+/// An error a retry cannot fix (bad input data, a value outside its domain). Return it (or
+/// anything whose `source()` chain holds it) from a component function to make the component
+/// exit with [`EXIT_INVALID`] instead of 1.
+///
+/// ```
+/// use pipeline_dsl::InvalidInput;
+/// let e: pipeline_dsl::BoxError = InvalidInput::new("row 3: Age is -1").into();
+/// assert_eq!(e.to_string(), "row 3: Age is -1");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
+
+impl InvalidInput {
+    /// An invalid-input error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        InvalidInput(message.into())
+    }
+}
+
 /// Why a component run failed. Printed as one line on stderr by the components binary.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -76,6 +102,9 @@ pub enum RunError {
         component: String,
         /// The error and its causes, joined with `: `.
         message: String,
+        /// A retry cannot fix it: the error (or a cause) is an [`InvalidInput`] or an invalid
+        /// artifact.
+        permanent: bool,
     },
     /// The component function panicked.
     #[error("component `{component}` panicked: {message}")]
@@ -85,6 +114,34 @@ pub enum RunError {
         /// The panic message.
         message: String,
     },
+}
+
+fn is_permanent(error: &(dyn std::error::Error + 'static)) -> bool {
+    error.is::<InvalidInput>()
+        || error.downcast_ref::<ArtifactError>().is_some_and(|e| {
+            matches!(
+                e,
+                ArtifactError::Invalid { .. } | ArtifactError::NonFinite { .. }
+            )
+        })
+}
+
+impl RunError {
+    /// The process exit code for this error: [`EXIT_INVALID`] when a retry cannot fix it (bad
+    /// command line or parameter, malformed input, non-finite output), else 1.
+    pub fn exit_code(&self) -> u8 {
+        let permanent = match self {
+            RunError::UnknownComponent(_) | RunError::Usage { .. } | RunError::Param { .. } => true,
+            RunError::Artifact { source, .. } => !matches!(source, ArtifactError::Io { .. }),
+            RunError::Failed { permanent, .. } => *permanent,
+            RunError::Panicked { .. } => false,
+        };
+        if permanent {
+            EXIT_INVALID
+        } else {
+            1
+        }
+    }
 }
 
 /// The parsed command line of one component run.
@@ -132,15 +189,18 @@ impl RunContext {
     /// Wraps the error a component function returned.
     pub fn failed(&self, error: BoxError) -> RunError {
         let mut message = error.to_string();
+        let mut permanent = is_permanent(error.as_ref());
         let mut source = error.source();
         while let Some(cause) = source {
             message.push_str(": ");
             message.push_str(&cause.to_string());
+            permanent |= is_permanent(cause);
             source = cause.source();
         }
         RunError::Failed {
             component: self.component.clone(),
             message,
+            permanent,
         }
     }
 

@@ -28,8 +28,10 @@ mod s3;
 mod store;
 mod url;
 
-pub use http::fetch_http;
+pub use http::{fetch_http, http_validators};
+
 pub use s3::{S3Client, S3Config};
+use sha2::Digest;
 pub use store::S3Prefix;
 pub use url::S3Url;
 
@@ -81,6 +83,31 @@ pub fn fetch(uri: &str) -> Result<Vec<u8>, RemoteError> {
         url: uri.to_owned(),
         message: "not an s3://, http:// or https:// URL".into(),
     })
+}
+
+/// What identifies the current content of `uri` (`s3://` or `http(s)://`) for a cache key:
+/// an S3 object's ETag (and version id), an HTTP resource's `ETag`/`Last-Modified`, or when
+/// the server sends neither, `sha256=<hex>` of the downloaded content.
+pub fn content_version(uri: &str) -> Result<String, RemoteError> {
+    if uri.starts_with("s3://") {
+        let url: S3Url = uri.parse()?;
+        return S3Client::from_env()?.version(&url);
+    }
+    if !is_remote(uri) {
+        return Err(RemoteError::BadUrl {
+            url: uri.to_owned(),
+            message: "not an s3://, http:// or https:// URL".into(),
+        });
+    }
+    if let Some(validators) = http::http_validators(uri)? {
+        return Ok(validators);
+    }
+    let bytes = fetch(uri)?;
+    let digest: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("sha256={digest}"))
 }
 
 /// True for `s3://`, `http://` and `https://` URLs.

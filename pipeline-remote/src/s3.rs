@@ -1,6 +1,6 @@
 //! A blocking S3 client configured from the environment (see the [module docs](super)).
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
@@ -174,6 +174,42 @@ impl S3Client {
         })
     }
 
+    /// The object's validators, `etag=<ETag>[ version=<VersionId>]`: they change whenever its
+    /// content does, so they stand for the content in a cache key without downloading it.
+    pub fn version(&self, url: &S3Url) -> Result<String, RemoteError> {
+        runtime()?.block_on(async {
+            let sent = self
+                .client
+                .head_object()
+                .bucket(&url.bucket)
+                .key(&url.key)
+                .send()
+                .await;
+            match sent {
+                Ok(head) => {
+                    let mut text = format!("etag={}", head.e_tag().unwrap_or_default());
+                    if let Some(v) = head.version_id() {
+                        text.push_str(&format!(" version={v}"));
+                    }
+                    if head.e_tag().is_none() {
+                        text.push_str(&format!(
+                            " size={} modified={:?}",
+                            head.content_length().unwrap_or_default(),
+                            head.last_modified()
+                        ));
+                    }
+                    Ok(text)
+                }
+                Err(SdkError::ServiceError(e)) if e.err().is_not_found() => {
+                    Err(RemoteError::NotFound {
+                        url: url.to_string(),
+                    })
+                }
+                Err(e) => Err(self.error(url, e)),
+            }
+        })
+    }
+
     /// Writes the object (replacing it).
     pub fn put(&self, url: &S3Url, bytes: &[u8]) -> Result<(), RemoteError> {
         runtime()?.block_on(async {
@@ -182,6 +218,51 @@ impl S3Client {
                 .bucket(&url.bucket)
                 .key(&url.key)
                 .body(ByteStream::from(bytes.to_vec()))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| self.error(url, e))
+        })
+    }
+
+    /// Every object under `prefix` (a URL whose key is the prefix): (key, size, last modified).
+    pub fn list(&self, prefix: &S3Url) -> Result<Vec<(String, u64, SystemTime)>, RemoteError> {
+        runtime()?.block_on(async {
+            let mut out = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let page = self
+                    .client
+                    .list_objects_v2()
+                    .bucket(&prefix.bucket)
+                    .prefix(&prefix.key)
+                    .set_continuation_token(token.take())
+                    .send()
+                    .await
+                    .map_err(|e| self.error(prefix, e))?;
+                for object in page.contents() {
+                    let modified = object
+                        .last_modified()
+                        .and_then(|t| SystemTime::try_from(*t).ok())
+                        .unwrap_or(SystemTime::UNIX_EPOCH);
+                    let size = u64::try_from(object.size().unwrap_or_default()).unwrap_or(0);
+                    out.push((object.key().unwrap_or_default().to_owned(), size, modified));
+                }
+                match page.next_continuation_token() {
+                    Some(next) if page.is_truncated() == Some(true) => token = Some(next.into()),
+                    _ => return Ok(out),
+                }
+            }
+        })
+    }
+
+    /// Removes the object (S3 answers success when there is none).
+    pub fn delete(&self, url: &S3Url) -> Result<(), RemoteError> {
+        runtime()?.block_on(async {
+            self.client
+                .delete_object()
+                .bucket(&url.bucket)
+                .key(&url.key)
                 .send()
                 .await
                 .map(|_| ())

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use pipeline_dsl::runner::{ObjectStore, RemoteScheme};
+use pipeline_dsl::runner::{ObjectInfo, ObjectStore, RemoteScheme};
 
 use super::{S3Client, S3Url};
 
@@ -41,6 +41,30 @@ impl ObjectStore for S3Prefix {
     fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String> {
         self.client
             .put(&self.root.join(key), bytes)
+            .map_err(|e| e.to_string())
+    }
+
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, String> {
+        let root = self.root.join("");
+        let listed = self
+            .client
+            .list(&self.root.join(prefix))
+            .map_err(|e| e.to_string())?;
+        Ok(listed
+            .into_iter()
+            .filter_map(|(key, size, modified)| {
+                Some(ObjectInfo {
+                    key: key.strip_prefix(&root.key)?.to_owned(),
+                    size,
+                    modified,
+                })
+            })
+            .collect())
+    }
+
+    fn delete(&self, key: &str) -> Result<(), String> {
+        self.client
+            .delete(&self.root.join(key))
             .map_err(|e| e.to_string())
     }
 }

@@ -27,7 +27,7 @@ enum Command {
         /// Passengers in Kaggle's `test.csv` format.
         #[arg(long)]
         input: PathBuf,
-        /// Where to write the submission CSV.
+        /// Where to write the submission CSV (`-`: stdout); never the input or the model.
         #[arg(long)]
         output: PathBuf,
     },
@@ -51,7 +51,12 @@ fn main() -> ExitCode {
                 .with_context(|| format!("scoring {}", input.display()));
             match scored {
                 Ok(n) => {
-                    eprintln!("scored {n} passengers -> {}", output.display());
+                    let to = if output == std::path::Path::new("-") {
+                        "stdout".into()
+                    } else {
+                        output.display().to_string()
+                    };
+                    eprintln!("scored {n} passengers -> {to}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -3,6 +3,7 @@
 use crate::model::bundle::ModelBundle;
 use crate::passenger::Passenger;
 use pipeline_dsl::prelude::*;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Why passengers could not be scored.
@@ -59,18 +60,57 @@ pub fn load_model(path: &Path) -> Result<ModelBundle, PredictError> {
 }
 
 /// Scores every passenger of `input` (Kaggle `test.csv` format) and writes a Kaggle submission
-/// (`PassengerId,Survived`) to `output`. Returns how many passengers were scored.
+/// (`PassengerId,Survived`) to `output`, or to stdout when `output` is `-`. Refuses an `output`
+/// that is the input or the model (it would destroy them). Returns how many passengers were
+/// scored.
 pub fn predict_file(model: &Path, input: &Path, output: &Path) -> Result<usize, PredictError> {
+    let to_stdout = output == Path::new("-");
+    if !to_stdout {
+        for (what, path) in [("input", input), ("model", model)] {
+            if same_file(output, path) {
+                return Err(PredictError::Output {
+                    path: output.to_owned(),
+                    message: format!(
+                        "is the {what} ({}): refusing to overwrite it; choose another --output, or `-` for stdout",
+                        path.display()
+                    ),
+                });
+            }
+        }
+    }
     let bundle = load_model(model)?;
     let passengers = Dataset::<Passenger>::read(input)?;
     let predictions = predict_all(&bundle, passengers.rows())?;
-    Dataset::new(predictions.clone())
-        .write(output)
-        .map_err(|e| PredictError::Output {
-            path: output.to_owned(),
-            message: e.to_string(),
-        })?;
-    Ok(predictions.len())
+    let output_error = |message: String| PredictError::Output {
+        path: output.to_owned(),
+        message,
+    };
+    let predictions_len = predictions.len();
+    let dataset = Dataset::new(predictions);
+    if to_stdout {
+        let bytes = dataset.to_csv().map_err(|e| output_error(e.to_string()))?;
+        let mut out = std::io::stdout().lock();
+        match out.write_all(&bytes).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(output_error(e.to_string()))
+            }
+            _ => {}
+        }
+    } else {
+        dataset
+            .write(output)
+            .map_err(|e| output_error(e.to_string()))?;
+    }
+    Ok(predictions_len)
+}
+
+/// True when `a` and `b` are one existing file (the same path, a symlink or a hard link).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
 }
 
 /// Scores passengers with the bundle's own threshold.

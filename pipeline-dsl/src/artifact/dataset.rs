@@ -135,6 +135,7 @@ fn describe_csv_error(error: &csv::Error, headers: &csv::StringRecord) -> String
 impl<R: Serialize + DeserializeOwned + 'static> Artifact for Dataset<R> {
     const KIND: &'static str = "Dataset";
     fn write(&self, path: &Path) -> Result<(), ArtifactError> {
+        ArtifactError::check_finite(path, &self.rows)?;
         let bytes = self
             .to_csv()
             .map_err(|e| ArtifactError::invalid(path, format!("cannot write CSV: {e}")))?;

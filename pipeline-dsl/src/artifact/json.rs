@@ -3,6 +3,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
 
 fn write_json<T: Serialize>(value: &T, path: &Path) -> Result<(), ArtifactError> {
+    ArtifactError::check_finite(path, value)?;
     let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| ArtifactError::invalid(path, format!("cannot serialize: {e}")))?;
     bytes.push(b'\n');

@@ -8,12 +8,14 @@
 mod collection;
 mod dataset;
 mod files;
+mod finite;
 mod json;
 mod metrics;
 
 pub use collection::Collection;
 pub use dataset::Dataset;
 pub use files::{Html, Markdown, Png};
+pub use finite::{find_non_finite, NonFinite};
 pub use json::{Json, Model};
 pub use metrics::{Metric, Metrics};
 
@@ -82,9 +84,32 @@ pub enum ArtifactError {
         /// What is wrong, naming the row/column or field where possible.
         message: String,
     },
+    /// The value holds a NaN or an infinity, which no format can carry as a number (JSON would
+    /// write `null`): the step producing it fails rather than pass it on.
+    #[error("{path}: non-finite number: {found}")]
+    NonFinite {
+        /// The file that was to be written.
+        path: PathBuf,
+        /// Where the number is and what it is.
+        found: NonFinite,
+    },
 }
 
 impl ArtifactError {
+    /// Fails with [`ArtifactError::NonFinite`] if `value` holds a NaN or an infinity.
+    pub fn check_finite<T: serde::Serialize + ?Sized>(
+        path: &Path,
+        value: &T,
+    ) -> Result<(), ArtifactError> {
+        match find_non_finite(value) {
+            Some(found) => Err(ArtifactError::NonFinite {
+                path: path.to_owned(),
+                found,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// An [`ArtifactError::Invalid`] for `path`.
     pub fn invalid(path: &Path, message: impl Into<String>) -> Self {
         ArtifactError::Invalid {

@@ -110,8 +110,45 @@ impl Pipeline {
             default: serde_json::to_value(&default).unwrap_or(serde_json::Value::Null),
             description,
             schema,
+            ty: crate::param::ParamType::of::<T>(),
         });
         Value::from_source(ValueSource::Pipeline(name.into()))
+    }
+
+    /// The type of every pipeline parameter, by name: `run` checks values by deserializing
+    /// them into it.
+    pub fn parameter_types(&self) -> std::collections::BTreeMap<String, crate::param::ParamType> {
+        self.graph
+            .borrow()
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.ty))
+            .collect()
+    }
+
+    /// The default value of every pipeline parameter, as parameter text.
+    pub fn parameter_defaults(&self) -> std::collections::BTreeMap<String, String> {
+        self.graph
+            .borrow()
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), crate::param::encode_json(&p.default)))
+            .collect()
+    }
+
+    /// Every artifact output of every task: (task name, output name, artifact kind such as
+    /// `Model` or `Metrics`).
+    pub fn artifact_outputs(&self) -> Vec<(String, String, String)> {
+        let graph = self.graph.borrow();
+        let mut out = Vec::new();
+        for task in &graph.tasks {
+            for o in &task.spec.outputs {
+                if let crate::component::OutputKind::Artifact { kind, .. } = &o.kind {
+                    out.push((task.name.clone(), o.name.clone(), kind.clone()));
+                }
+            }
+        }
+        out
     }
 
     /// The JSON Schema of every pipeline parameter, by name.

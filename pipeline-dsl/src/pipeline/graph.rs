@@ -43,6 +43,7 @@ pub(crate) struct PipelineParam {
     pub default: serde_json::Value,
     pub description: String,
     pub schema: serde_json::Value,
+    pub ty: crate::param::ParamType,
 }
 
 /// One task as recorded by the builder.

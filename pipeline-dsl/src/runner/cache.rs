@@ -1,8 +1,9 @@
 //! The step cache: `<artifacts>/cache/<key>.json`, one entry per successful execution.
 //!
 //! The key is the SHA-256 of a JSON document holding the template (with its name), the resolved
-//! input parameter values, the digests of the input artifacts and the digest of the components
-//! binary. An entry records the output parameters and output artifacts; it is only used when
+//! input parameter values, the fingerprints of the outside data they name (a file's digest, an
+//! object's ETag: see [`ExternalData`](crate::external::ExternalData)), the digests of the
+//! input artifacts and the digest of the components binary. An entry records the output parameters and output artifacts; it is only used when
 //! every blob it references is still in the store.
 
 use std::collections::BTreeMap;
@@ -37,14 +38,16 @@ pub(crate) struct Entry {
 pub(crate) fn key(
     template: &Template,
     parameters: &BTreeMap<String, String>,
+    fingerprints: &BTreeMap<String, String>,
     artifacts: &BTreeMap<String, String>,
     command: &serde_json::Value,
     binary_digest: &str,
 ) -> String {
     let doc = serde_json::json!({
-        "version": 1,
+        "version": 2,
         "template": template,
         "parameters": parameters,
+        "fingerprints": fingerprints,
         "artifacts": artifacts,
         "command": command,
         "binary": binary_digest,
@@ -65,7 +68,8 @@ fn path(store: &Store, key: &str) -> PathBuf {
     store.root().join("cache").join(format!("{key}.json"))
 }
 
-/// The entry for `key`, if it exists, parses, and every blob it references is present;
+/// The entry for `key`, if it exists, parses, and every blob it references is present and
+/// sound (a corrupt blob makes the entry a miss: the step runs again and replaces it);
 /// otherwise the remote copy's entry, if any (its blobs are downloaded).
 pub(crate) fn lookup(store: &Store, remote: Option<&dyn ObjectStore>, key: &str) -> Option<Entry> {
     let local = || {

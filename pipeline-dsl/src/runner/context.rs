@@ -12,6 +12,22 @@ use super::store::{Store, Stored};
 use super::subst::Scope;
 use super::{RunOptions, RunnerError};
 use crate::argo::{Template, Workflow};
+use crate::external::ExternalDataHook;
+
+fn external_params() -> BTreeMap<String, BTreeMap<String, &'static ExternalDataHook>> {
+    crate::component::registered()
+        .into_iter()
+        .map(|r| (r.spec)())
+        .filter_map(|spec| {
+            let hooks: BTreeMap<_, _> = spec
+                .parameters
+                .iter()
+                .filter_map(|p| Some((p.name.clone(), p.external()?)))
+                .collect();
+            (!hooks.is_empty()).then_some((spec.name, hooks))
+        })
+        .collect()
+}
 
 /// State shared by every step of a run.
 pub(crate) struct Ctx<'w> {
@@ -39,6 +55,9 @@ pub(crate) struct Ctx<'w> {
     pub parallelism: usize,
     /// `spec.activeDeadlineSeconds`, as an instant.
     pub deadline: Option<Instant>,
+    /// The parameters of the components linked into this binary whose type names outside data
+    /// ([`ExternalData`](crate::external::ExternalData)), by component and parameter name.
+    pub external: BTreeMap<String, BTreeMap<String, &'static ExternalDataHook>>,
 }
 
 impl<'w> Ctx<'w> {
@@ -103,6 +122,7 @@ impl<'w> Ctx<'w> {
             keys: Mutex::new(BTreeMap::new()),
             parallelism,
             deadline,
+            external: external_params(),
         })
     }
 

@@ -165,6 +165,17 @@ pub(crate) fn run_dag<'p>(
     s.result
 }
 
+/// Why a task was not started once the run stopped starting tasks.
+fn not_started() -> String {
+    match super::interrupt::received() {
+        Some(signal) => format!(
+            "not started: the run was interrupted by {}",
+            super::interrupt::name(signal)
+        ),
+        None => "not started: failFast after a failure".into(),
+    }
+}
+
 impl<'c, 'p> Scheduler<'c, 'p> {
     fn done(&self, name: &str) -> Option<Done> {
         let i = self.plan.tasks.iter().position(|t| t.name == name)?;
@@ -177,6 +188,9 @@ impl<'c, 'p> Scheduler<'c, 'p> {
     /// Starts (or omits) every waiting task whose dependencies are all done, until nothing
     /// changes.
     fn resolve_waiting(&mut self, progress: &mut Progress) {
+        if super::interrupt::received().is_some() {
+            self.stop_new = true;
+        }
         loop {
             let mut changed = false;
             for i in 0..self.plan.tasks.len() {
@@ -189,12 +203,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                 }
                 changed = true;
                 if self.stop_new {
-                    self.end_unrun(
-                        i,
-                        StepStatus::Omitted,
-                        "not started: failFast after a failure".into(),
-                        progress,
-                    );
+                    self.end_unrun(i, StepStatus::Omitted, not_started(), progress);
                 } else if !dep.eval(&|t| self.done(t)) {
                     let task = &self.plan.tasks[i];
                     let expr = task
@@ -283,7 +292,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
 
     /// The next queued execution, in task order.
     fn take_unit(&mut self) -> Option<(usize, Unit<'p>)> {
-        if self.stop_new {
+        if self.stop_new || super::interrupt::received().is_some() {
             return None;
         }
         self.states
@@ -440,10 +449,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                 State::Active { queue, .. } if !queue.is_empty() => {
                     let units: Vec<Unit> = queue.drain(..).collect();
                     for unit in units {
-                        let message = format!(
-                            "task `{}` not started: failFast after a failure",
-                            unit.label
-                        );
+                        let message = format!("task `{}` {}", unit.label, not_started());
                         let outcome = Outcome::not_run(StepStatus::Omitted, message);
                         self.finished(i, unit.item, outcome, None, progress);
                     }

@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::duration;
+use super::interrupt;
 use crate::argo::RetryStrategy;
 
 /// Why an attempt did not succeed.
@@ -64,7 +65,9 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         spawn.args.join(" ")
     );
     let stdout = log.try_clone().map_err(|e| io("cannot share the log", e))?;
-    let mut child = Command::new(spawn.program)
+    let mut command = Command::new(spawn.program);
+    own_process_group(&mut command);
+    let mut child = command
         .args(spawn.args)
         .envs(spawn.env.iter().map(|(k, v)| (k, v)))
         .current_dir(spawn.cwd)
@@ -82,6 +85,7 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
     let started = Instant::now();
     let mut poll = Duration::from_millis(2);
     let mut timed_out = false;
+    let mut interrupted = None;
     // `Some` once the stderr reader has ended: normally because the process exited.
     let mut stderr_done: Option<Option<String>> = None;
     let status = loop {
@@ -90,9 +94,13 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
             Ok(None) => {}
             Err(e) => break Err(io("cannot wait for the step", e)),
         }
-        if spawn.timeout.is_some_and(|t| started.elapsed() >= t) {
-            timed_out = true;
-            let _ = child.kill();
+        let signal = interrupt::received();
+        if signal.is_some() || spawn.timeout.is_some_and(|t| started.elapsed() >= t) {
+            timed_out = signal.is_none();
+            interrupted = signal;
+            interrupt::stop_group(child.id(), Duration::from_secs(5), || {
+                matches!(child.try_wait(), Ok(Some(_)))
+            });
             break child.wait().map_err(|e| io("cannot wait for the step", e));
         }
         // Wait on the stderr reader rather than sleeping: it ends the moment the process exits
@@ -119,7 +127,9 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         None => rx.recv_timeout(Duration::from_secs(2)).ok().flatten(),
     };
     let status = status?;
-    let message = if timed_out {
+    let message = if let Some(signal) = interrupted {
+        format!("interrupted by {}", interrupt::name(signal))
+    } else if timed_out {
         let limit = spawn.timeout.unwrap_or_default();
         format!("timed out after {}", duration::human(limit))
     } else if status.success() {
@@ -135,6 +145,22 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         message,
         last_line,
     })
+}
+
+/// Runs the step in its own process group (so stopping it stops whatever it started, and a
+/// Ctrl-C at the terminal reaches only the runner, which stops the steps itself) and, on
+/// Linux, kills it if the runner dies.
+fn own_process_group(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
 }
 
 fn copy_stderr(stderr: impl std::io::Read, mut log: File) -> Option<String> {
@@ -254,6 +280,7 @@ pub(crate) fn with_retries<T>(
         let result = attempt(n);
         let retry = match &result {
             Ok(_) => false,
+            Err(_) if interrupt::received().is_some() => false,
             Err(e) => {
                 n <= plan.limit
                     && if e.errored {

@@ -8,7 +8,9 @@ use base64::Engine;
 use super::duration::human;
 use super::report::tail;
 use super::store::Store;
-use super::summary::{ArtifactKind, ArtifactRecord, RunSummary, StepRecord, StepStatus};
+use super::summary::{
+    ArtifactKind, ArtifactRecord, HeadlineMetric, RunSummary, StepRecord, StepStatus,
+};
 use super::svg;
 
 const LOG_TAIL: u64 = 64 * 1024;
@@ -61,6 +63,19 @@ pub(crate) fn page(s: &RunSummary, store: &Store) -> String {
         dur = human(s.duration),
         dir = escape(&s.run_dir.display().to_string()),
     );
+    // What a reader comes for first: the headline metrics and what went wrong.
+    if !s.metrics.is_empty() {
+        h.push_str("<h2>Metrics</h2>");
+        h.push_str(&metrics_table(&s.metrics));
+    }
+    let errors = s.errors();
+    if !errors.is_empty() {
+        h.push_str("<h2>Errors</h2><ul>");
+        for e in errors {
+            let _ = write!(h, "<li><code>{}</code></li>", escape(e));
+        }
+        h.push_str("</ul>");
+    }
     if !s.parameters.is_empty() {
         h.push_str("<h2>Parameters</h2>");
         h.push_str(&kv_table(s.parameters.iter()));
@@ -231,30 +246,59 @@ fn artifact_view(a: &ArtifactRecord, store: &Store) -> String {
     if a.size > MAX_JSON || !contains(&bytes, b"\"metrics\"") {
         return String::new();
     }
-    let metrics = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .and_then(|v| v.get("metrics")?.as_array().cloned());
-    let Some(metrics) = metrics else {
-        return String::new();
-    };
+    match parse_metrics("", &bytes) {
+        Some(metrics) => metrics_table(&metrics),
+        None => String::new(),
+    }
+}
+
+fn metrics_table(metrics: &[HeadlineMetric]) -> String {
     let mut t = String::from("<table class=\"metrics\"><tr><th>metric</th><th>value</th></tr>");
     for m in metrics {
-        let name = m.get("name").and_then(|v| v.as_str()).unwrap_or("?");
-        let value = m.get("numberValue").and_then(|v| v.as_f64());
-        let shown = match (value, m.get("format").and_then(|f| f.as_str())) {
-            (Some(v), Some("PERCENTAGE")) => format!("{:.2}%", v * 100.0),
-            (Some(v), _) => format!("{v:.4}"),
-            (None, _) => "?".into(),
-        };
         let _ = write!(
             t,
             "<tr><td>{}</td><td>{}</td></tr>",
-            escape(name),
-            escape(&shown)
+            escape(&m.name),
+            escape(&m.shown())
         );
     }
     t.push_str("</table>");
     t
+}
+
+/// The entries of a KFP metrics document (`{"metrics": [{"name", "numberValue", "format"}]}`).
+fn parse_metrics(task: &str, bytes: &[u8]) -> Option<Vec<HeadlineMetric>> {
+    let doc = serde_json::from_slice::<serde_json::Value>(bytes).ok()?;
+    let entries = doc.get("metrics")?.as_array()?;
+    let metrics = entries.iter().filter_map(|m| {
+        Some(HeadlineMetric {
+            task: task.to_owned(),
+            name: m.get("name")?.as_str()?.to_owned(),
+            value: m.get("numberValue")?.as_f64()?,
+            format: m.get("format").and_then(|f| f.as_str()).map(str::to_owned),
+        })
+    });
+    Some(metrics.collect())
+}
+
+/// The metrics reported by steps that are not fan-out items (a fold's metrics are detail, the
+/// evaluation's are the headline).
+pub(crate) fn headline_metrics(steps: &[StepRecord], store: &Store) -> Vec<HeadlineMetric> {
+    let mut out = Vec::new();
+    for step in steps.iter().filter(|s| s.item.is_none()) {
+        for a in &step.artifacts {
+            if a.kind != ArtifactKind::File || a.size > MAX_JSON {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(store.blob(&a.digest)) else {
+                continue;
+            };
+            if contains(&bytes, b"\"metrics\"") {
+                out.extend(parse_metrics(&step.task, &bytes).unwrap_or_default());
+            }
+        }
+    }
+    out
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -23,6 +23,31 @@ pub trait ObjectStore: Send + Sync + fmt::Debug {
     fn exists(&self, key: &str) -> Result<bool, String>;
     /// Writes the object.
     fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String>;
+    /// Every object whose key starts with `prefix` (for `store verify` and `store gc`).
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, String> {
+        Err(format!(
+            "{}: this store cannot list its objects",
+            self.url(prefix)
+        ))
+    }
+    /// Removes the object (no error when it does not exist).
+    fn delete(&self, key: &str) -> Result<(), String> {
+        Err(format!(
+            "{}: this store cannot delete objects",
+            self.url(key)
+        ))
+    }
+}
+
+/// An object of a store, as [`ObjectStore::list`] returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectInfo {
+    /// Key relative to the store's root.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification.
+    pub modified: std::time::SystemTime,
 }
 
 /// Opens remote stores for one URL scheme (`s3`), so `--artifacts <scheme>://...` works in
@@ -83,7 +108,7 @@ fn entry_key(key: &str) -> String {
 
 /// Downloads one blob unless it is already local, and checks its digest.
 fn pull_blob(store: &Store, remote: &dyn ObjectStore, digest: &str) -> Result<(), String> {
-    if store.blob(digest).is_file() {
+    if store.blob_is_sound(digest) {
         return Ok(());
     }
     let key = blob_key(digest);

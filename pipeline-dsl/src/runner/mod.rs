@@ -58,7 +58,9 @@ mod depends;
 mod duration;
 mod exec;
 mod html;
+mod interrupt;
 mod items;
+mod maintenance;
 mod mirror;
 mod plan;
 mod prepare;
@@ -79,9 +81,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use mirror::{open_remote, ObjectStore, RemoteScheme};
+pub use maintenance::{gc, verify, GcReport, VerifyReport};
+pub use mirror::{open_remote, ObjectInfo, ObjectStore, RemoteScheme};
 pub use summary::{
-    ArtifactKind, ArtifactRecord, RunSummary, StepRecord, StepStatus, TaskRecord, WorkflowStatus,
+    ArtifactKind, ArtifactRecord, HeadlineMetric, RunSummary, StepRecord, StepStatus, TaskRecord,
+    WorkflowStatus,
 };
 
 use crate::argo::Workflow;
@@ -102,6 +106,9 @@ pub struct RunOptions {
     pub params: BTreeMap<String, String>,
     /// The components binary to spawn for each step (usually `std::env::current_exe()`).
     pub binary: PathBuf,
+    /// Where relative references to outside data resolve (see
+    /// [`ExternalData`](crate::external::ExternalData)); the directory the run started in.
+    pub base_dir: PathBuf,
     /// Workflow name to use instead of `<generateName><random>`.
     pub run_name: Option<String>,
     /// Show progress bars (otherwise progress goes to `tracing`).
@@ -119,6 +126,7 @@ impl Default for RunOptions {
             no_cache: false,
             params: BTreeMap::new(),
             binary: std::env::current_exe().unwrap_or_default(),
+            base_dir: std::env::current_dir().unwrap_or_default(),
             run_name: None,
             progress: std::io::stderr().is_terminal(),
             remote: None,
@@ -194,6 +202,7 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
             })?;
     }
     let ctx = Ctx::new(workflow, options)?;
+    let signals = interrupt::install();
     let plans = (|| {
         let entry = workflow
             .spec
@@ -223,9 +232,12 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         WorkflowStatus::Succeeded
     };
     let mut tasks = main.tasks;
-    let mut steps = main.steps;
+    let mut steps: Vec<StepRecord> = main.steps;
     let mut failed = main.failed;
-    if let Some(plan) = &exit_plan {
+    // Interrupted: the exit handler does not run (a user who pressed Ctrl-C wants the run to
+    // stop now); the record below says so.
+    let interrupted = interrupt::received();
+    if let Some(plan) = exit_plan.as_ref().filter(|_| interrupted.is_none()) {
         let mut exit_scope = scope.clone();
         exit_scope.set("workflow.status", main_status.as_str());
         let failures = if main.failures.is_empty() {
@@ -240,17 +252,21 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         tasks.extend(exit.tasks);
         steps.extend(exit.steps);
     }
-    let status = if failed {
+    let status = if interrupt::received().is_some() {
+        WorkflowStatus::Interrupted
+    } else if failed {
         WorkflowStatus::Failed
     } else {
         WorkflowStatus::Succeeded
     };
+    drop(signals);
     let duration = started.elapsed();
     progress.finish(status, duration);
     let remote_run_dir = options.remote.as_ref().and_then(|remote| {
         let rel = ctx.run_dir.strip_prefix(ctx.store.root()).ok()?;
         Some(remote.url(&rel.to_string_lossy().replace('\\', "/")))
     });
+    let metrics = html::headline_metrics(&steps, &ctx.store);
     let summary = RunSummary {
         workflow: ctx.name.clone(),
         uid: ctx.uid.clone(),
@@ -261,6 +277,8 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         steps,
         duration,
         report: ctx.run_dir.join("report.html"),
+        metrics,
+        interrupted_by: interrupt::received().map(interrupt::name),
         run_dir: ctx.run_dir.clone(),
         remote_run_dir: remote_run_dir.clone(),
     };

@@ -88,6 +88,10 @@ impl Progress {
             record.status.as_str(),
             human(record.duration)
         );
+        if super::interrupt::received().is_some() && record.status != StepStatus::Succeeded {
+            // Stopped by a signal: the run's one line says so.
+            return;
+        }
         match &mut self.ui {
             None => match record.status {
                 StepStatus::Failed => {

@@ -82,16 +82,29 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
     let template = unit.template;
     let mut scope = unit.workflow.clone();
     let mut input_values = BTreeMap::new();
+    let mut fingerprints = BTreeMap::new();
     let declared = template.inputs.clone().unwrap_or_default();
+    let external = component_name(template).and_then(|c| ctx.external.get(c));
     for p in &declared.parameters {
-        let value = unit
+        let mut value = unit
             .params
             .get(&p.name)
             .or(p.value.as_ref())
             .or(p.default.as_ref())
-            .ok_or_else(|| format!("input parameter `{}` has no value", p.name))?;
-        scope.set(format!("inputs.parameters.{}", p.name), value);
-        input_values.insert(p.name.clone(), value.clone());
+            .ok_or_else(|| format!("input parameter `{}` has no value", p.name))?
+            .clone();
+        if let Some(hook) = external.and_then(|e| e.get(&p.name)) {
+            // Outside data: a relative reference resolves against where the run started, and
+            // what the data holds now is part of the cache key.
+            let bad = |e: String| format!("input parameter `{}` = `{value}`: {e}", p.name);
+            value = hook.resolve(&value, &ctx.options.base_dir).map_err(bad)?;
+            let bad = |e: String| format!("input parameter `{}` = `{value}`: {e}", p.name);
+            if let Some(fp) = hook.fingerprint(&value).map_err(bad)? {
+                fingerprints.insert(p.name.clone(), fp);
+            }
+        }
+        scope.set(format!("inputs.parameters.{}", p.name), &value);
+        input_values.insert(p.name.clone(), value);
     }
     for a in &declared.artifacts {
         if let Some(path) = &a.path {
@@ -156,6 +169,7 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
     let key = cache::key(
         template,
         &input_values,
+        &fingerprints,
         &digests,
         &serde_json::json!({ "args": args, "env": env }),
         &ctx.binary_digest,
@@ -170,6 +184,14 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         timeout,
         key,
     })
+}
+
+/// The component a template runs: its container args start `component <name>`.
+fn component_name(template: &crate::argo::Template) -> Option<&str> {
+    match template.container.as_ref()?.args.as_slice() {
+        [first, name, ..] if first == "component" => Some(name),
+        _ => None,
+    }
 }
 
 fn digest_of(source: &Source) -> String {

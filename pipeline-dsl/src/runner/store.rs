@@ -121,16 +121,50 @@ impl Store {
             }
             let digest = hex(&hasher.finalize());
             let target = self.blob(&digest);
-            if target.exists() {
+            if self.blob_is_sound(&digest) {
                 // Already stored (an unchanged output): the copy was never needed, so it is
                 // dropped without the cost of making it durable first.
                 drop(file);
                 fs::remove_file(&tmp)?;
             } else {
+                // New, or a corrupt blob under this name: replaced, never trusted.
                 file.sync_all()?;
+                drop(file);
+                make_read_only(&tmp);
                 fs::rename(&tmp, &target)?;
                 sync_dir(&self.root.join("sha256"));
             }
+            Ok((digest, size))
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Stores a file a finished step wrote, returning (digest, size): hashed where it is, then
+    /// hard-linked into place (no copy) where the filesystem allows, else copied.
+    fn put_file(&self, path: &Path) -> io::Result<(String, u64)> {
+        let size = fs::metadata(path)?.len();
+        let digest = digest_file(path)?;
+        if self.blob_is_sound(&digest) {
+            return Ok((digest, size));
+        }
+        let tmp = self.temp_path();
+        if fs::hard_link(path, &tmp).is_err() {
+            return self.put_reader(&mut File::open(path)?);
+        }
+        let result = (|| {
+            if digest_file(&tmp)? != digest {
+                return Err(io::Error::other(format!(
+                    "{} changed while it was stored",
+                    path.display()
+                )));
+            }
+            File::open(&tmp)?.sync_all()?;
+            make_read_only(&tmp);
+            fs::rename(&tmp, self.blob(&digest))?;
+            sync_dir(&self.root.join("sha256"));
             Ok((digest, size))
         })();
         if result.is_err() {
@@ -153,7 +187,7 @@ impl Store {
             files.sort();
             let mut entries = Vec::new();
             for rel in files {
-                let (digest, size) = self.put_reader(&mut File::open(path.join(&rel))?)?;
+                let (digest, size) = self.put_file(&path.join(&rel))?;
                 entries.push(ManifestEntry {
                     path: rel.to_string_lossy().replace('\\', "/"),
                     digest,
@@ -173,7 +207,7 @@ impl Store {
                 size,
             })
         } else {
-            let (digest, size) = self.put_reader(&mut File::open(path)?)?;
+            let (digest, size) = self.put_file(path)?;
             Ok(Stored {
                 digest,
                 kind: ArtifactKind::File,
@@ -182,9 +216,9 @@ impl Store {
         }
     }
 
-    /// Reads a directory artifact's manifest.
+    /// Reads a directory artifact's manifest (checked against its digest).
     fn manifest(&self, digest: &str) -> io::Result<Manifest> {
-        let bytes = fs::read(self.blob(digest))?;
+        let bytes = fs::read(self.check_blob(digest)?)?;
         let manifest: Manifest = serde_json::from_slice(&bytes)
             .map_err(|e| io::Error::other(format!("bad manifest {digest}: {e}")))?;
         if manifest.format != MANIFEST_FORMAT {
@@ -209,20 +243,43 @@ impl Store {
         Ok(out)
     }
 
-    /// True when every blob of the artifact is present.
+    /// True when every blob of the artifact is present and its content hashes to its name.
     pub(crate) fn is_complete(&self, stored: &Stored) -> bool {
-        self.blobs_of(stored)
-            .map(|blobs| blobs.iter().all(|b| self.blob(b).is_file()))
-            .unwrap_or(false)
+        self.blob_is_sound(&stored.digest)
+            && self
+                .blobs_of(stored)
+                .map(|blobs| blobs.iter().skip(1).all(|b| self.blob_is_sound(b)))
+                .unwrap_or(false)
     }
 
-    /// Copies an artifact out of the store to `dest` (a file, or a directory it creates).
+    /// True when the blob `digest` exists and its content hashes to `digest`.
+    pub(crate) fn blob_is_sound(&self, digest: &str) -> bool {
+        digest_file(&self.blob(digest)).is_ok_and(|d| d == digest)
+    }
+
+    /// Fails naming the blob unless it exists and its content hashes to its name.
+    fn check_blob(&self, digest: &str) -> io::Result<PathBuf> {
+        let path = self.blob(digest);
+        let got = digest_file(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        if got != digest {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} is corrupt: its content hashes to {got}", path.display()),
+            ));
+        }
+        Ok(path)
+    }
+
+    /// Places an artifact at `dest` (a file, or a directory it creates) after checking every
+    /// blob against its digest: hard links to the read-only blobs where the filesystem allows,
+    /// copies elsewhere.
     pub(crate) fn materialize(&self, stored: &Stored, dest: &Path) -> io::Result<()> {
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent)?;
         }
         match stored.kind {
-            ArtifactKind::File => copy_blob(&self.blob(&stored.digest), dest),
+            ArtifactKind::File => link_blob(&self.check_blob(&stored.digest)?, dest),
             ArtifactKind::Directory => {
                 fs::create_dir_all(dest)?;
                 for entry in self.manifest(&stored.digest)?.files {
@@ -240,7 +297,7 @@ impl Store {
                     if let Some(parent) = target.parent() {
                         fs::create_dir_all(parent)?;
                     }
-                    copy_blob(&self.blob(&entry.digest), &target)?;
+                    link_blob(&self.check_blob(&entry.digest)?, &target)?;
                 }
                 Ok(())
             }
@@ -248,10 +305,27 @@ impl Store {
     }
 }
 
-fn copy_blob(blob: &Path, dest: &Path) -> io::Result<()> {
+/// Hard-links a blob to `dest` (no copy; the blob is read-only), or copies it where links are
+/// not possible (another filesystem).
+fn link_blob(blob: &Path, dest: &Path) -> io::Result<()> {
+    make_read_only(blob);
+    if fs::hard_link(blob, dest).is_ok() {
+        return Ok(());
+    }
     fs::copy(blob, dest)
         .map(|_| ())
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", blob.display())))
+}
+
+/// Blobs are immutable: read-only for everyone (best effort).
+fn make_read_only(path: &Path) {
+    if let Ok(meta) = fs::metadata(path) {
+        let mut perms = meta.permissions();
+        if !perms.readonly() {
+            perms.set_readonly(true);
+            let _ = fs::set_permissions(path, perms);
+        }
+    }
 }
 
 fn walk(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {

@@ -13,6 +13,9 @@ pub enum WorkflowStatus {
     Succeeded,
     /// A task or the exit handler failed.
     Failed,
+    /// SIGINT or SIGTERM stopped the run: running steps were stopped, no new ones started and
+    /// the exit handler did not run. A rerun resumes from the finished steps.
+    Interrupted,
 }
 
 impl WorkflowStatus {
@@ -21,6 +24,7 @@ impl WorkflowStatus {
         match self {
             WorkflowStatus::Succeeded => "Succeeded",
             WorkflowStatus::Failed => "Failed",
+            WorkflowStatus::Interrupted => "Interrupted",
         }
     }
 }
@@ -124,6 +128,35 @@ pub struct TaskRecord {
     pub exit_handler: bool,
 }
 
+/// A metric of the run: one entry of a KFP metrics document (`{"metrics": [...]}`) that a
+/// step wrote as an output artifact, such as `accuracy`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadlineMetric {
+    /// The task that reported it.
+    pub task: String,
+    /// The metric's name.
+    pub name: String,
+    /// Its value.
+    pub value: f64,
+    /// `RAW` or `PERCENTAGE`, as KFP's metrics format says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+impl HeadlineMetric {
+    /// The value as people read it (`83.84%` for a percentage, a count without decimals,
+    /// else 4 decimals).
+    pub fn shown(&self) -> String {
+        match self.format.as_deref() {
+            Some("PERCENTAGE") => format!("{:.2}%", self.value * 100.0),
+            _ if self.value.fract() == 0.0 && self.value.abs() < 1e15 => {
+                format!("{:.0}", self.value)
+            }
+            _ => format!("{:.4}", self.value),
+        }
+    }
+}
+
 /// The result of [`run`](super::run).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -148,6 +181,13 @@ pub struct RunSummary {
     pub run_dir: PathBuf,
     /// `<run dir>/report.html`.
     pub report: PathBuf,
+    /// The metrics the steps reported (every KFP metrics document among the outputs of steps
+    /// that did not run in a fan-out), in step order.
+    #[serde(default)]
+    pub metrics: Vec<HeadlineMetric>,
+    /// The signal that interrupted the run (`SIGINT`, `SIGTERM`), if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted_by: Option<String>,
     /// Where the run's record was uploaded when the store has a remote copy
     /// (`s3://bucket/prefix/runs/<workflow>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -40,7 +40,7 @@ pub fn dispatch(args: &[String]) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("{e}");
-            1
+            i32::from(e.exit_code())
         }
     }
 }

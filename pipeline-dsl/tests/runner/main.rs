@@ -7,6 +7,7 @@
 
 mod fixture;
 mod scenarios;
+mod trust;
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +28,7 @@ fn main() {
     arguments.test_threads.get_or_insert(1);
     let trials = scenarios::ALL
         .iter()
+        .chain(trust::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {
                 test();

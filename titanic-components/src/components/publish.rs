@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 /// S3 object `s3://bucket/key` (endpoint and credentials from the `AWS_*` variables).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "String", into = "String")]
-#[schemars(with = "String")]
+#[schemars(
+    with = "String",
+    extend("pattern" = "^$|^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$")
+)]
 pub struct ModelTarget(pub Option<S3Url>);
 
 impl TryFrom<String> for ModelTarget {
@@ -21,10 +24,15 @@ impl TryFrom<String> for ModelTarget {
     fn try_from(text: String) -> Result<Self, String> {
         match text.as_str() {
             "" => Ok(ModelTarget(None)),
-            t => t
-                .parse()
-                .map(|url| ModelTarget(Some(url)))
-                .map_err(|e| format!("model target {e}")),
+            t => {
+                let url: S3Url = t.parse().map_err(|e| format!("model target {e}"))?;
+                if url.key.is_empty() || url.key.ends_with('/') {
+                    return Err(format!(
+                        "model target `{t}` names no object: use s3://bucket/key"
+                    ));
+                }
+                Ok(ModelTarget(Some(url)))
+            }
         }
     }
 }

@@ -1,0 +1,119 @@
+//! Parameters that name data outside the pipeline (a file, a URL, an object in S3).
+//!
+//! A step's cache key covers its parameter values, but a value such as `data.csv` says nothing
+//! about what the file holds today. A parameter type that names outside data implements
+//! [`ExternalData`] and registers it with [`external_data!`](crate::external_data); then the
+//! local runner, before a step that takes such a parameter runs:
+//! - resolves a relative reference against the directory the run started in
+//!   ([`RunOptions::base_dir`](crate::runner::RunOptions::base_dir)), so the step (which runs
+//!   in its own work directory), the cache key and the run's record all see the resolved value;
+//! - adds the value's [`fingerprint`](ExternalData::fingerprint) (a file's digest, an HTTP
+//!   resource's `ETag`, an S3 object's version) to the step's cache key, so changed data is
+//!   never answered from the cache.
+//!
+//! `run` applies the same resolution to the pipeline's parameters before the run begins.
+//!
+//! ```
+//! use pipeline_dsl::external::ExternalData;
+//! use std::path::{Path, PathBuf};
+//!
+//! #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+//! struct CsvPath(PathBuf);
+//!
+//! impl ExternalData for CsvPath {
+//!     fn resolve(self, base: &Path) -> Self {
+//!         CsvPath(base.join(self.0))
+//!     }
+//!     fn fingerprint(&self) -> Result<Option<String>, String> {
+//!         pipeline_dsl::external::file_digest(&self.0).map(Some)
+//!     }
+//! }
+//! pipeline_dsl::external_data!(CsvPath);
+//! ```
+
+use crate::param::{decode, encode, Parameter};
+use std::any::TypeId;
+use std::path::Path;
+
+/// A parameter type whose value names data outside the pipeline. See the [module](self) docs.
+pub trait ExternalData: Parameter {
+    /// The value with relative references made absolute against `base` (the directory the run
+    /// started in). Absolute references and URLs are returned unchanged.
+    fn resolve(self, base: &Path) -> Self;
+    /// What identifies the current content of the data (a digest, validators), or `None` when
+    /// the value fixes the content itself (data built into the binary).
+    fn fingerprint(&self) -> Result<Option<String>, String>;
+}
+
+/// The type-erased hooks of one [`ExternalData`] type, registered with
+/// [`external_data!`](crate::external_data).
+pub struct ExternalDataHook {
+    type_id: fn() -> TypeId,
+    resolve: fn(&str, &Path) -> Result<String, String>,
+    fingerprint: fn(&str) -> Result<Option<String>, String>,
+}
+
+inventory::collect!(ExternalDataHook);
+
+impl ExternalDataHook {
+    /// The hooks of `T`.
+    pub const fn of<T: ExternalData>() -> Self {
+        ExternalDataHook {
+            type_id: TypeId::of::<T>,
+            resolve: resolve_text::<T>,
+            fingerprint: fingerprint_text::<T>,
+        }
+    }
+
+    /// The registered hooks of the type `id`, if it implements [`ExternalData`].
+    pub fn find(id: TypeId) -> Option<&'static ExternalDataHook> {
+        inventory::iter::<ExternalDataHook>
+            .into_iter()
+            .find(|h| (h.type_id)() == id)
+    }
+
+    /// Resolves parameter text (as it travels on the command line) against `base`.
+    pub fn resolve(&self, text: &str, base: &Path) -> Result<String, String> {
+        (self.resolve)(text, base)
+    }
+
+    /// The fingerprint of parameter text.
+    pub fn fingerprint(&self, text: &str) -> Result<Option<String>, String> {
+        (self.fingerprint)(text)
+    }
+}
+
+fn resolve_text<T: ExternalData>(text: &str, base: &Path) -> Result<String, String> {
+    let value: T = decode("value", text).map_err(|e| e.message)?;
+    encode(&value.resolve(base)).map_err(|e| e.to_string())
+}
+
+fn fingerprint_text<T: ExternalData>(text: &str) -> Result<Option<String>, String> {
+    let value: T = decode("value", text).map_err(|e| e.message)?;
+    value.fingerprint()
+}
+
+/// `sha256=<hex>` of a file's content, streamed; the error names the file.
+pub fn file_digest(path: &Path) -> Result<String, String> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| format!("{}: {e}", path.display()))?;
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("sha256={hex}"))
+}
+
+/// Registers a type's [`ExternalData`] hooks, so the local runner resolves and fingerprints
+/// parameters of that type: `pipeline_dsl::external_data!(MySource);`.
+#[macro_export]
+macro_rules! external_data {
+    ($ty:ty) => {
+        $crate::__private::inventory::submit! {
+            $crate::external::ExternalDataHook::of::<$ty>()
+        }
+    };
+}
