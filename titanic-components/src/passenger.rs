@@ -1,8 +1,11 @@
-//! One Kaggle Titanic passenger row, the bundled training data and schema validation.
+//! One Kaggle Titanic passenger row, the bundled training data (`data/titanic/train.csv`) and
+//! schema validation.
 
 use schemars::JsonSchema;
+use pipeline_dsl::prelude::{ArtifactError, Dataset};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// One row of the Kaggle Titanic `train.csv` / `test.csv`, with the Kaggle column names.
 ///
@@ -77,67 +80,13 @@ pub enum PassengerError {
     },
 }
 
-/// Position of the column named `name` in `headers`.
-fn column(headers: &[&str], name: &str) -> Option<usize> {
-    headers.iter().position(|h| h.trim() == name)
-}
+/// Kaggle's `train.csv` (891 passengers with outcomes), embedded from `data/titanic/`.
+pub const TRAIN_CSV: &[u8] = include_bytes!("../../data/titanic/train.csv");
 
-/// The 891 passengers of Kaggle's `train.csv`, as shipped inside the `rustyml` crate.
-///
-/// rustyml's loader turns missing numbers into 0.0 and missing strings into `""`, encodes Sex as
-/// 0 (female) / 1 (male) and drops double quotes inside names; this undoes what it can: Age 0.0
-/// (no real passenger) becomes `None`, empty Cabin/Embarked become `None`. Columns are looked up
-/// by header name. Returns an empty vector if the bundled table lacks an expected column.
-pub fn bundled() -> Vec<Passenger> {
-    let (str_headers, num_headers, strings, numbers) = rustyml::dataset::titanic::load_titanic();
-    let sh: Vec<&str> = str_headers.iter().copied().collect();
-    let nh: Vec<&str> = num_headers.iter().copied().collect();
-    let (Some(name), Some(ticket), Some(cabin), Some(embarked)) = (
-        column(&sh, "Name"),
-        column(&sh, "Ticket"),
-        column(&sh, "Cabin"),
-        column(&sh, "Embarked"),
-    ) else {
-        return Vec::new();
-    };
-    let idx: Option<Vec<usize>> = [
-        "PassengerId",
-        "Survived",
-        "Pclass",
-        "Sex",
-        "Age",
-        "SibSp",
-        "Parch",
-        "Fare",
-    ]
-    .iter()
-    .map(|c| column(&nh, c))
-    .collect();
-    let Some(&[pid, surv, pclass, sex, age, sib, parch, fare]) = idx.as_deref() else {
-        return Vec::new();
-    };
-    let opt = |s: &String| (!s.is_empty()).then(|| s.clone());
-    (0..numbers.nrows())
-        .map(|r| Passenger {
-            passenger_id: numbers[[r, pid]] as u32,
-            survived: Some(numbers[[r, surv]] as u8),
-            pclass: numbers[[r, pclass]] as u8,
-            name: strings[[r, name]].clone(),
-            sex: if numbers[[r, sex]] >= 0.5 {
-                "male"
-            } else {
-                "female"
-            }
-            .to_string(),
-            age: Some(numbers[[r, age]]).filter(|a| *a > 0.0),
-            sib_sp: numbers[[r, sib]] as u32,
-            parch: numbers[[r, parch]] as u32,
-            ticket: strings[[r, ticket]].clone(),
-            fare: Some(numbers[[r, fare]]),
-            cabin: opt(&strings[[r, cabin]]),
-            embarked: opt(&strings[[r, embarked]]),
-        })
-        .collect()
+/// The 891 passengers of Kaggle's `train.csv`, read from [`TRAIN_CSV`] with the same CSV reader
+/// as any other source ([`Dataset::from_csv`]).
+pub fn bundled() -> Result<Vec<Passenger>, ArtifactError> {
+    Dataset::from_csv(TRAIN_CSV, Path::new("data/titanic/train.csv")).map(Dataset::into_rows)
 }
 
 /// Checks every row's values; the first problem found is returned, naming its row and column.
@@ -197,7 +146,6 @@ fn validate_one(p: &Passenger) -> Result<(), (&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pipeline_dsl::prelude::Dataset;
 
     fn read_csv(bytes: &[u8]) -> Result<Vec<Passenger>, pipeline_dsl::ArtifactError> {
         Dataset::from_csv(bytes, std::path::Path::new("test.csv")).map(Dataset::into_rows)
@@ -223,28 +171,22 @@ mod tests {
     }
 
     #[test]
-    fn bundled_matches_reference_or_known_facts() {
-        let rows = bundled();
+    fn bundled_is_kaggles_train_csv() {
+        let rows = bundled().unwrap();
         assert_eq!(rows.len(), 891);
         assert_eq!(rows.iter().filter(|p| p.survived == Some(1)).count(), 342);
         assert_eq!(rows.iter().filter(|p| p.age.is_none()).count(), 177);
         assert_eq!(rows.iter().filter(|p| p.embarked.is_none()).count(), 2);
+        assert_eq!(rows.iter().filter(|p| p.cabin.is_some()).count(), 204);
         assert_eq!(validate(&rows), Ok(()));
+        // Fractional ages and quoted nicknames come through as written.
+        let baby = rows.iter().find(|p| p.passenger_id == 79).unwrap();
+        assert_eq!(baby.age, Some(0.83));
+        assert!(rows.iter().any(|p| p.name.contains("\"Dolly\"")));
         let Ok(file) = std::fs::read(REFERENCE) else {
-            return; // reference copy absent: the known facts above are the check
+            return; // shared reference copy absent: the facts above are the check
         };
-        let reference = read_csv(&file).expect("reference parses");
-        assert_eq!(reference.len(), rows.len());
-        for (b, r) in rows.iter().zip(&reference) {
-            // rustyml drops '"' inside names and trims every field.
-            let r = Passenger {
-                name: r.name.replace('"', "").trim().to_string(),
-                ticket: r.ticket.trim().to_string(),
-                cabin: r.cabin.as_ref().map(|c| c.trim().to_string()),
-                ..r.clone()
-            };
-            assert!(b == &r, "bundled row differs from reference:\n{b:?}\n{r:?}");
-        }
+        assert!(file == TRAIN_CSV, "data/titanic/train.csv differs from {REFERENCE}");
     }
 
     #[test]

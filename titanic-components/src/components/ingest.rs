@@ -62,7 +62,7 @@ pub struct IngestOutputs {
 #[component(cpu = "250m", memory = "256Mi")]
 pub fn ingest(source: Source) -> Result<IngestOutputs> {
     let rows = match &source {
-        Source::Bundled => passenger::bundled(),
+        Source::Bundled => passenger::bundled()?,
         Source::File(path) => {
             let bytes =
                 std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

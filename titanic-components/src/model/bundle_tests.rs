@@ -2,7 +2,7 @@ use super::*;
 use crate::passenger::bundled;
 
 fn small_bundle() -> (Vec<Passenger>, ModelBundle) {
-    let rows: Vec<Passenger> = bundled().into_iter().take(150).collect();
+    let rows: Vec<Passenger> = bundled().unwrap().into_iter().take(150).collect();
     let params = TrainParams {
         hidden: vec![8],
         max_epochs: 30,
@@ -78,7 +78,7 @@ fn corrupt_or_incompatible_files_are_clear_errors() {
 fn training_rejects_bad_rows() {
     let params = TrainParams::default();
     assert!(ModelBundle::train(&[], 5, 0, &params, FeatureSet::Engineered).is_err());
-    let mut rows: Vec<Passenger> = bundled().into_iter().take(20).collect();
+    let mut rows: Vec<Passenger> = bundled().unwrap().into_iter().take(20).collect();
     rows[3].survived = None;
     let e = ModelBundle::train(&rows, 5, 0, &params, FeatureSet::Engineered).unwrap_err();
     assert!(e.to_string().contains("row 3"), "{e}");
