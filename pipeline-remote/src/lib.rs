@@ -1,6 +1,6 @@
 //! # pipeline-remote
 //!
-//! Remote data for [`pipeline_dsl`] pipelines: S3 objects and HTTP(S) downloads for components
+//! Remote data for `pipeline_dsl` pipelines: S3 objects and HTTP(S) downloads for components
 //! that read or publish data, and the `s3://` artifact store of the local runner
 //! (`run --artifacts s3://bucket/prefix` works in any binary that links this crate).
 //!
@@ -25,11 +25,13 @@
 
 mod http;
 mod s3;
+#[cfg(feature = "runner-store")]
 mod store;
 mod url;
 
 pub use http::fetch_http;
 pub use s3::{S3Client, S3Config};
+#[cfg(feature = "runner-store")]
 pub use store::S3Prefix;
 pub use url::S3Url;
 

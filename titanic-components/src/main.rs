@@ -30,6 +30,9 @@ enum Command {
         /// Where to write the submission CSV.
         #[arg(long)]
         output: PathBuf,
+        /// Add a `SurvivalChance` column (the probability the inference server answers).
+        #[arg(long)]
+        probability: bool,
     },
 }
 
@@ -46,9 +49,11 @@ fn main() -> ExitCode {
             model,
             input,
             output,
+            probability,
         } => {
-            let scored = titanic_components::predict::predict_file(&model, &input, &output)
-                .with_context(|| format!("scoring {}", input.display()));
+            let scored =
+                titanic_components::predict::predict_file(&model, &input, &output, probability)
+                    .with_context(|| format!("scoring {}", input.display()));
             match scored {
                 Ok(n) => {
                     eprintln!("scored {n} passengers -> {}", output.display());

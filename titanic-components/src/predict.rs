@@ -1,7 +1,7 @@
 //! Batch scoring: `titanic predict --model model.json --input test.csv --output submission.csv`.
 
 use crate::model::bundle::ModelBundle;
-use crate::passenger::Passenger;
+use crate::passenger::{validate, Passenger, PassengerError};
 use pipeline_dsl::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +19,9 @@ pub enum PredictError {
     /// The passengers file is missing or malformed (names the line and column).
     #[error(transparent)]
     Input(#[from] ArtifactError),
+    /// A passenger fails the domain check (names the row and column).
+    #[error(transparent)]
+    Invalid(#[from] PassengerError),
     /// A passenger could not be scored.
     #[error("passenger {passenger_id}: {message}")]
     Score {
@@ -48,6 +51,21 @@ pub struct Prediction {
     pub survived: u8,
 }
 
+/// One line of a submission with the probability (`titanic predict --probability`): the
+/// inference server answers the same number, bit for bit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScoredPrediction {
+    /// Kaggle id of the passenger.
+    #[serde(rename = "PassengerId")]
+    pub passenger_id: u32,
+    /// 1 if predicted to survive.
+    #[serde(rename = "Survived")]
+    pub survived: u8,
+    /// Survival probability (mean over the ensemble).
+    #[serde(rename = "SurvivalChance")]
+    pub survival_chance: f64,
+}
+
 /// Reads a model bundle, naming the file in errors.
 pub fn load_model(path: &Path) -> Result<ModelBundle, PredictError> {
     let model_error = |message: String| PredictError::Model {
@@ -60,34 +78,65 @@ pub fn load_model(path: &Path) -> Result<ModelBundle, PredictError> {
 
 /// Scores every passenger of `input` (Kaggle `test.csv` format) and writes a Kaggle submission
 /// (`PassengerId,Survived`) to `output`. Returns how many passengers were scored.
-pub fn predict_file(model: &Path, input: &Path, output: &Path) -> Result<usize, PredictError> {
+/// With `probability`, adds a `SurvivalChance` column.
+pub fn predict_file(
+    model: &Path,
+    input: &Path,
+    output: &Path,
+    probability: bool,
+) -> Result<usize, PredictError> {
     let bundle = load_model(model)?;
     let passengers = Dataset::<Passenger>::read(input)?;
-    let predictions = predict_all(&bundle, passengers.rows())?;
-    Dataset::new(predictions.clone())
-        .write(output)
-        .map_err(|e| PredictError::Output {
-            path: output.to_owned(),
-            message: e.to_string(),
-        })?;
-    Ok(predictions.len())
+    let scored = score_all(&bundle, passengers.rows())?;
+    let n = scored.len();
+    let written = if probability {
+        Dataset::new(scored).write(output)
+    } else {
+        let plain = scored.into_iter().map(|s| Prediction {
+            passenger_id: s.passenger_id,
+            survived: s.survived,
+        });
+        Dataset::new(plain.collect()).write(output)
+    };
+    written.map_err(|e| PredictError::Output {
+        path: output.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(n)
 }
 
-/// Scores passengers with the bundle's own threshold.
+/// Checks the passengers' domain (as `ingest` and the inference server do), then scores them
+/// with the bundle's own threshold.
 pub fn predict_all(
     bundle: &ModelBundle,
     passengers: &[Passenger],
 ) -> Result<Vec<Prediction>, PredictError> {
+    Ok(score_all(bundle, passengers)?
+        .into_iter()
+        .map(|s| Prediction {
+            passenger_id: s.passenger_id,
+            survived: s.survived,
+        })
+        .collect())
+}
+
+/// [`predict_all`] with each passenger's probability.
+pub fn score_all(
+    bundle: &ModelBundle,
+    passengers: &[Passenger],
+) -> Result<Vec<ScoredPrediction>, PredictError> {
+    validate(passengers)?;
     passengers
         .iter()
         .map(|p| {
-            let survived = bundle.predict(p).map_err(|e| PredictError::Score {
+            let chance = bundle.predict_proba(p).map_err(|e| PredictError::Score {
                 passenger_id: p.passenger_id,
                 message: e.to_string(),
             })?;
-            Ok(Prediction {
+            Ok(ScoredPrediction {
                 passenger_id: p.passenger_id,
-                survived: u8::from(survived),
+                survived: u8::from(chance >= bundle.threshold),
+                survival_chance: chance,
             })
         })
         .collect()
