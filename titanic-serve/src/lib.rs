@@ -71,7 +71,13 @@ async fn serve(
         args.model_name.clone(),
         args.body_limit,
     ));
-    tokio::spawn(reload::on_sighup(Arc::clone(&app)));
+    // Signal handlers before the first request can be served (SIGHUP and SIGTERM would
+    // otherwise kill the process).
+    use tokio::signal::unix::{signal, SignalKind};
+    let hup = signal(SignalKind::hangup()).context("cannot listen for SIGHUP")?;
+    let term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    let int = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
+    tokio::spawn(reload::on_sighup(Arc::clone(&app), hup));
     if let Some(secs) = args.watch {
         tokio::spawn(reload::watch(
             Arc::clone(&app),
@@ -104,7 +110,7 @@ async fn serve(
     tracing::info!(%version, "serving {} on http://{addr}", app.source);
     tokio::select! {
         _ = &mut server => {}
-        signal = shutdown_signal() => {
+        signal = shutdown_signal(term, int) => {
             tracing::info!("{signal}: finishing in-flight requests");
             stop.notify_one();
             let grace = Duration::from_secs(args.shutdown_grace);
@@ -119,15 +125,10 @@ async fn serve(
 }
 
 /// Resolves on SIGTERM or SIGINT, naming it.
-async fn shutdown_signal() -> &'static str {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        tracing::error!("cannot listen for SIGTERM/SIGINT");
-        return std::future::pending().await;
-    };
+async fn shutdown_signal(
+    mut term: tokio::signal::unix::Signal,
+    mut int: tokio::signal::unix::Signal,
+) -> &'static str {
     tokio::select! {
         _ = term.recv() => "SIGTERM",
         _ = int.recv() => "SIGINT",

@@ -43,12 +43,7 @@ pub async fn reload(app: &Arc<App>, why: &str) {
 }
 
 /// Reloads on every SIGHUP.
-pub async fn on_sighup(app: Arc<App>) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let Ok(mut hup) = signal(SignalKind::hangup()) else {
-        tracing::error!("cannot listen for SIGHUP: reload on signal is off");
-        return;
-    };
+pub async fn on_sighup(app: Arc<App>, mut hup: tokio::signal::unix::Signal) {
     while hup.recv().await.is_some() {
         reload(&app, "SIGHUP").await;
     }

@@ -133,8 +133,8 @@ mod tests {
         assert_eq!(file, ModelSource::File("m.json".into()));
         let s3 = ModelSource::from_args(None, Some("mybucket"), Some("model.json")).unwrap();
         assert_eq!(s3.to_string(), "s3://mybucket/model.json");
-        let s3 = ModelSource::from_args(Some("s3://b/k/model.json"), None, None).unwrap();
-        assert_eq!(s3.to_string(), "s3://b/k/model.json");
+        let s3 = ModelSource::from_args(Some("s3://bkt/k/model.json"), None, None).unwrap();
+        assert_eq!(s3.to_string(), "s3://bkt/k/model.json");
         assert!(matches!(
             ModelSource::from_args(None, None, None),
             Err(LoadError::Missing)
