@@ -7,7 +7,8 @@
 # Prints /predict requests/s as a fraction of the trivial route's, p50/p99 latencies, peak RSS,
 # the 5xx count and the beacon count. Needs wrk (Debian package `wrk`, installed if missing).
 # Usage: bench/serve.sh [model.json]   (default: train one with `titanic run`)
-# Env: DURATION (seconds per wrk run, default 10), CONNECTIONS (default 32), THREADS (default 2).
+# Env: DURATION (seconds per wrk run, default 10), CONNECTIONS (default 32), THREADS (default 2),
+# NO_BUILD=1 to use the binaries already in the target directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,7 +23,7 @@ if ! command -v wrk >/dev/null; then
   else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
 fi
 
-cargo build --release --locked -p titanic-serve -p titanic-components --bins --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --locked -p titanic-serve -p titanic-components --bins --quiet
 serve=$target/release/titanic-serve
 work=$(mktemp -d)
 pid=
