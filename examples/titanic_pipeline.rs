@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example titanic_pipeline
-//! cargo run --release --example titanic_pipeline -- --source ../shared/data/titanic/train.csv
+//! cargo run --release --example titanic_pipeline -- --source data/titanic/train.csv
 //! cargo run --release --example titanic_pipeline -- --params params.yaml --artifacts /tmp/art --no-cache
 //! cargo run --release --example titanic_pipeline -- --artifacts s3://bucket/titanic \
 //!     --param model_target=s3://bucket/model.json   # AWS_ENDPOINT_URL etc. from the environment

@@ -1,6 +1,6 @@
 //! # pipeline-remote
 //!
-//! Remote data for [`pipeline_dsl`] pipelines: S3 objects and HTTP(S) downloads for components
+//! Remote data for `pipeline_dsl` pipelines: S3 objects and HTTP(S) downloads for components
 //! that read or publish data, and the `s3://` artifact store of the local runner
 //! (`run --artifacts s3://bucket/prefix` works in any binary that links this crate).
 //!
@@ -25,6 +25,7 @@
 
 mod http;
 mod s3;
+#[cfg(feature = "runner-store")]
 mod store;
 mod url;
 
@@ -32,6 +33,7 @@ pub use http::{fetch_http, http_validators};
 
 pub use s3::{S3Client, S3Config};
 use sha2::Digest;
+#[cfg(feature = "runner-store")]
 pub use store::S3Prefix;
 pub use url::S3Url;
 

@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(j) => serde_json::from_str(j)?,
         None => TrainParams::default(),
     };
-    let rows = bundled();
+    let rows = bundled()?;
     println!(
         "features: {set:?}; params: {}",
         serde_json::to_string(&params)?

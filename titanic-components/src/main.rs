@@ -30,6 +30,9 @@ enum Command {
         /// Where to write the submission CSV (`-`: stdout); never the input or the model.
         #[arg(long)]
         output: PathBuf,
+        /// Add a `SurvivalChance` column (the probability the inference server answers).
+        #[arg(long)]
+        probability: bool,
     },
 }
 
@@ -46,9 +49,11 @@ fn main() -> ExitCode {
             model,
             input,
             output,
+            probability,
         } => {
-            let scored = titanic_components::predict::predict_file(&model, &input, &output)
-                .with_context(|| format!("scoring {}", input.display()));
+            let scored =
+                titanic_components::predict::predict_file(&model, &input, &output, probability)
+                    .with_context(|| format!("scoring {}", input.display()));
             match scored {
                 Ok(n) => {
                     let to = if output == std::path::Path::new("-") {

@@ -1,7 +1,7 @@
 //! Batch scoring: `titanic predict --model model.json --input test.csv --output submission.csv`.
 
 use crate::model::bundle::ModelBundle;
-use crate::passenger::Passenger;
+use crate::passenger::{validate, Passenger, PassengerError};
 use pipeline_dsl::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,9 @@ pub enum PredictError {
     /// The passengers file is missing or malformed (names the line and column).
     #[error(transparent)]
     Input(#[from] ArtifactError),
+    /// A passenger fails the domain check (names the row and column).
+    #[error(transparent)]
+    Invalid(#[from] PassengerError),
     /// A passenger could not be scored.
     #[error("passenger {passenger_id}: {message}")]
     Score {
@@ -49,6 +52,21 @@ pub struct Prediction {
     pub survived: u8,
 }
 
+/// One line of a submission with the probability (`titanic predict --probability`): the
+/// inference server answers the same number, bit for bit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScoredPrediction {
+    /// Kaggle id of the passenger.
+    #[serde(rename = "PassengerId")]
+    pub passenger_id: u32,
+    /// 1 if predicted to survive.
+    #[serde(rename = "Survived")]
+    pub survived: u8,
+    /// Survival probability (mean over the ensemble).
+    #[serde(rename = "SurvivalChance")]
+    pub survival_chance: f64,
+}
+
 /// Reads a model bundle, naming the file in errors.
 pub fn load_model(path: &Path) -> Result<ModelBundle, PredictError> {
     let model_error = |message: String| PredictError::Model {
@@ -60,10 +78,15 @@ pub fn load_model(path: &Path) -> Result<ModelBundle, PredictError> {
 }
 
 /// Scores every passenger of `input` (Kaggle `test.csv` format) and writes a Kaggle submission
-/// (`PassengerId,Survived`) to `output`, or to stdout when `output` is `-`. Refuses an `output`
-/// that is the input or the model (it would destroy them). Returns how many passengers were
-/// scored.
-pub fn predict_file(model: &Path, input: &Path, output: &Path) -> Result<usize, PredictError> {
+/// (`PassengerId,Survived`, plus `SurvivalChance` with `probability`) to `output`, or to stdout
+/// when `output` is `-`. Refuses an `output` that is the input or the model (it would destroy
+/// them). Returns how many passengers were scored.
+pub fn predict_file(
+    model: &Path,
+    input: &Path,
+    output: &Path,
+    probability: bool,
+) -> Result<usize, PredictError> {
     let to_stdout = output == Path::new("-");
     if !to_stdout {
         for (what, path) in [("input", input), ("model", model)] {
@@ -80,28 +103,34 @@ pub fn predict_file(model: &Path, input: &Path, output: &Path) -> Result<usize, 
     }
     let bundle = load_model(model)?;
     let passengers = Dataset::<Passenger>::read(input)?;
-    let predictions = predict_all(&bundle, passengers.rows())?;
+    let scored = score_all(&bundle, passengers.rows())?;
+    let n = scored.len();
     let output_error = |message: String| PredictError::Output {
         path: output.to_owned(),
         message,
     };
-    let predictions_len = predictions.len();
-    let dataset = Dataset::new(predictions);
+    let csv = if probability {
+        Dataset::new(scored).to_csv()
+    } else {
+        let plain = scored.into_iter().map(|s| Prediction {
+            passenger_id: s.passenger_id,
+            survived: s.survived,
+        });
+        Dataset::new(plain.collect()).to_csv()
+    }
+    .map_err(|e| output_error(e.to_string()))?;
     if to_stdout {
-        let bytes = dataset.to_csv().map_err(|e| output_error(e.to_string()))?;
         let mut out = std::io::stdout().lock();
-        match out.write_all(&bytes).and_then(|()| out.flush()) {
+        match out.write_all(&csv).and_then(|()| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 return Err(output_error(e.to_string()))
             }
             _ => {}
         }
     } else {
-        dataset
-            .write(output)
-            .map_err(|e| output_error(e.to_string()))?;
+        write_atomic(output, &csv).map_err(|e| output_error(e.to_string()))?;
     }
-    Ok(predictions_len)
+    Ok(n)
 }
 
 /// True when `a` and `b` are one existing file (the same path, a symlink or a hard link).
@@ -113,21 +142,38 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Scores passengers with the bundle's own threshold.
+/// Checks the passengers' domain (as `ingest` and the inference server do), then scores them
+/// with the bundle's own threshold.
 pub fn predict_all(
     bundle: &ModelBundle,
     passengers: &[Passenger],
 ) -> Result<Vec<Prediction>, PredictError> {
+    Ok(score_all(bundle, passengers)?
+        .into_iter()
+        .map(|s| Prediction {
+            passenger_id: s.passenger_id,
+            survived: s.survived,
+        })
+        .collect())
+}
+
+/// [`predict_all`] with each passenger's probability.
+pub fn score_all(
+    bundle: &ModelBundle,
+    passengers: &[Passenger],
+) -> Result<Vec<ScoredPrediction>, PredictError> {
+    validate(passengers)?;
     passengers
         .iter()
         .map(|p| {
-            let survived = bundle.predict(p).map_err(|e| PredictError::Score {
+            let chance = bundle.predict_proba(p).map_err(|e| PredictError::Score {
                 passenger_id: p.passenger_id,
                 message: e.to_string(),
             })?;
-            Ok(Prediction {
+            Ok(ScoredPrediction {
                 passenger_id: p.passenger_id,
-                survived: u8::from(survived),
+                survived: u8::from(chance >= bundle.threshold),
+                survival_chance: chance,
             })
         })
         .collect()

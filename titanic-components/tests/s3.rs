@@ -151,14 +151,9 @@ fn url(text: &str) -> S3Url {
     text.parse().unwrap()
 }
 
-/// Kaggle's train.csv: the reference copy when present, else the bundled rows.
+/// Kaggle's train.csv, as kept in the repository.
 fn train_csv() -> Vec<u8> {
-    let reference = repo_root().join("../shared/data/titanic/train.csv");
-    std::fs::read(reference).unwrap_or_else(|_| {
-        pipeline_dsl::prelude::Dataset::new(titanic_components::passenger::bundled())
-            .to_csv()
-            .unwrap()
-    })
+    std::fs::read(repo_root().join("data/titanic/train.csv")).unwrap()
 }
 
 fn titanic(moto: &Moto, cwd: &Path, args: &[&str]) -> (bool, String) {

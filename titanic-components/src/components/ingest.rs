@@ -96,7 +96,7 @@ pub struct IngestOutputs {
 #[component(cpu = "250m", memory = "256Mi")]
 pub fn ingest(source: Source) -> Result<IngestOutputs> {
     let rows = match &source {
-        Source::Bundled => passenger::bundled(),
+        Source::Bundled => passenger::bundled()?,
         Source::File(path) => {
             // A missing or unreadable file, like malformed data, is not fixed by a retry.
             let bytes = std::fs::read(path)

@@ -161,7 +161,11 @@ mod tests {
 
     #[test]
     fn cross_validate_fits_one_featurizer_per_fold() {
-        let rows: Vec<Passenger> = crate::passenger::bundled().into_iter().take(120).collect();
+        let rows: Vec<Passenger> = crate::passenger::bundled()
+            .unwrap()
+            .into_iter()
+            .take(120)
+            .collect();
         let params = TrainParams {
             hidden: vec![4],
             max_epochs: 15,

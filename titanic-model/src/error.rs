@@ -1,8 +1,8 @@
 //! The error type shared by the model module.
 
-use crate::model::features::FeatureError;
-use crate::model::metrics::MetricsError;
-use crate::model::mlp::MlpError;
+use crate::features::FeatureError;
+use crate::metrics::MetricsError;
+use crate::mlp::MlpError;
 
 /// Anything that can go wrong while training, evaluating, saving or using a model.
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -4,7 +4,7 @@
 //! probability is `sigmoid(logit)`. Weight matrices are row-major `[d_in][d_out]`, the same
 //! layout as burn's `Linear` (`y = x W + b`).
 
-use crate::model::rng::SplitMix64;
+use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
@@ -170,7 +170,7 @@ impl MlpWeights {
     ///
     /// Evaluation and early stopping call this for every row many times over, so the layer
     /// outputs go to two per-thread buffers instead of fresh vectors.
-    pub(crate) fn logit_unchecked(&self, x: &[f32]) -> f32 {
+    pub fn logit_unchecked(&self, x: &[f32]) -> f32 {
         thread_local! {
             static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> =
                 const { RefCell::new((Vec::new(), Vec::new())) };

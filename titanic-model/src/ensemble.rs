@@ -1,7 +1,7 @@
 //! Trained fold models and their ensemble (plain Rust, no burn).
 
-use crate::model::error::ModelError;
-use crate::model::mlp::MlpWeights;
+use crate::error::ModelError;
+use crate::mlp::MlpWeights;
 use serde::{Deserialize, Serialize};
 
 /// Training and validation loss (mean BCE) per epoch of one network.
@@ -42,7 +42,7 @@ impl FoldModel {
     }
 
     /// [`predict_proba`](Self::predict_proba) for inputs already known to fit.
-    pub(crate) fn predict_unchecked(&self, x: &[f32]) -> f64 {
+    pub fn predict_unchecked(&self, x: &[f32]) -> f64 {
         self.predict_proba(x).unwrap_or(f64::NAN)
     }
 }
@@ -110,7 +110,7 @@ impl Ensemble {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::mlp::Dense;
+    use crate::mlp::Dense;
 
     fn constant(logit: f32) -> MlpWeights {
         MlpWeights {

@@ -35,7 +35,8 @@ fn value(f: &Featurizer, x: &[f32], name: &str) -> f64 {
 fn fit_learns_from_train_and_standardizes() {
     let rows = train();
     let f = Featurizer::fit(&rows).unwrap();
-    assert_eq!(f.embarked_levels, ["C", "S", "Unknown"]);
+    assert_eq!(f.embarked_levels, ["C", "S"]);
+    assert_eq!(f.embarked_mode, "S");
     let xs = f.transform_all(&rows);
     for j in 0..f.feature_names().len() {
         let m: f32 = xs.iter().map(|x| x[j]).sum::<f32>() / 4.0;
@@ -45,7 +46,9 @@ fn fit_learns_from_train_and_standardizes() {
     assert!((value(&f, &xs[2], "Age") - 30.0).abs() < 1e-4);
     assert!((value(&f, &xs[0], "TicketGroup") - 2.0).abs() < 1e-4);
     assert!((value(&f, &xs[0], "FarePerPerson") - 4.0).abs() < 1e-4);
-    assert_eq!(value(&f, &xs[2], "Embarked_Unknown").round(), 1.0);
+    // Row 3's missing port is imputed with the most common one.
+    assert_eq!(value(&f, &xs[2], "Embarked_S").round(), 1.0);
+    assert_eq!(xs[2], f.transform(&p(3, "male", None, "B2", Some(" s "))));
     assert_eq!(f.ticket_group("A1"), 2);
     let base = Featurizer::fit_with(&rows, FeatureSet::Baseline).unwrap();
     let x = base.transform(&rows[2]);
@@ -65,7 +68,28 @@ fn unseen_and_missing_values_are_safe() {
     let x = f.transform(&odd);
     assert_eq!(x.len(), f.feature_names().len());
     assert!(x.iter().all(|v| v.is_finite()));
-    assert_eq!(value(&f, &x, "Embarked_Unknown").round(), 1.0);
+    // Unknown port and sex: neutral (standardized 0) in every one of their columns.
+    for (j, name) in f.feature_names().iter().enumerate() {
+        if name.starts_with("Embarked_") || name.starts_with("Sex_") {
+            assert_eq!(x[j], 0.0, "{name}");
+        }
+    }
+    // A real port that training never saw (Q) is neutral too, never a rare level.
+    let q = f.transform(&p(5, "male", Some(30.0), "A1", Some("Q")));
+    let c = f.transform(&p(5, "male", Some(30.0), "A1", Some("C")));
+    let s = f.transform(&p(5, "male", Some(30.0), "A1", Some("S")));
+    for (j, name) in f.feature_names().iter().enumerate() {
+        if name.starts_with("Embarked_") {
+            assert_eq!(q[j], 0.0);
+            let (lo, hi) = (c[j].min(s[j]), c[j].max(s[j]));
+            assert!(
+                lo < 0.0 && hi > 0.0,
+                "{name}: neutral lies between the levels"
+            );
+        } else {
+            assert_eq!(q[j], c[j], "{name}");
+        }
+    }
     assert_eq!(value(&f, &x, "Title_Rare").round(), 1.0);
     assert_eq!(value(&f, &x, "TicketGroup").round(), 1.0);
     assert_eq!(Featurizer::fit(&[]), Err(FeatureError::Empty));

@@ -3,9 +3,15 @@
 //! Everything learned (imputation values, category levels, ticket counts, mean/std) comes from
 //! the rows given to [`Featurizer::fit`] and is stored in the (serde) featurizer, so the model
 //! bundle serves with exactly the training transform.
+//!
+//! Missing values are imputed as in training: `Age` by the median of the passenger's title,
+//! `Fare` by the mean, a missing or blank `Embarked` by the most common port. A category the
+//! training rows never showed (a port absent from them, an unknown `Sex`) gets the neutral
+//! encoding: each of its one-hot columns at its training mean (0 once standardized), so it pulls
+//! the prediction towards no level, least of all a rare one.
 
-use crate::model::title::{deck, title, TITLES};
-use crate::passenger::Passenger;
+use crate::passenger::{port_of, sex_of, Passenger};
+use crate::title::{deck, title, TITLES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -27,14 +33,12 @@ pub enum FeatureError {
     Empty,
 }
 
-/// Embarked level used for a missing (or never seen) port.
-pub const UNKNOWN: &str = "Unknown";
-
 /// A fitted feature transform (see the module docs).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Featurizer {
     set: FeatureSet,
     embarked_levels: Vec<String>,
+    embarked_mode: String,
     age_mean: f64,
     fare_mean: f64,
     title_age_median: BTreeMap<String, f64>,
@@ -72,13 +76,22 @@ impl Featurizer {
         }
         let age_mean = mean(rows.iter().filter_map(|p| finite(p.age))).unwrap_or(0.0);
         let fare_mean = mean(rows.iter().filter_map(|p| finite(p.fare))).unwrap_or(0.0);
-        let mut embarked_levels: Vec<String> = rows
+        let mut port_counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for port in rows
             .iter()
-            .filter_map(|p| p.embarked.clone().filter(|e| !e.trim().is_empty()))
-            .collect();
-        embarked_levels.push(UNKNOWN.to_string());
-        embarked_levels.sort();
-        embarked_levels.dedup();
+            .filter_map(|p| p.embarked.as_deref().and_then(port_of))
+        {
+            if !port.is_empty() {
+                *port_counts.entry(port).or_default() += 1;
+            }
+        }
+        // Most common port; on a tie the first in alphabetical order.
+        let embarked_mode = port_counts
+            .iter()
+            .rev()
+            .max_by_key(|(_, n)| **n)
+            .map_or(String::new(), |(port, _)| port.to_string());
+        let embarked_levels: Vec<String> = port_counts.keys().map(|p| p.to_string()).collect();
         let mut by_title: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         let mut ticket_counts = BTreeMap::new();
         for p in rows {
@@ -98,6 +111,7 @@ impl Featurizer {
         let mut f = Featurizer {
             set,
             embarked_levels,
+            embarked_mode,
             age_mean,
             fare_mean,
             title_age_median,
@@ -127,14 +141,40 @@ impl Featurizer {
         Ok(f)
     }
 
-    /// The standardized feature vector of one passenger (never panics; missing or unseen
-    /// values get the imputed / "unknown" encoding).
+    /// The standardized feature vector of one passenger (never panics; missing values are
+    /// imputed as in training, unseen categories get the neutral encoding: see the module docs).
     pub fn transform(&self, p: &Passenger) -> Vec<f32> {
-        self.raw(p)
+        let mut x: Vec<f32> = self
+            .raw(p)
             .iter()
             .zip(self.mean.iter().zip(&self.std))
             .map(|(x, (m, s))| ((x - m) / s) as f32)
-            .collect()
+            .collect();
+        let unseen_port = self.port(p).is_none();
+        let unknown_sex = sex_of(&p.sex).is_none();
+        if unseen_port || unknown_sex {
+            for (v, name) in x.iter_mut().zip(&self.names) {
+                if (unseen_port && name.starts_with("Embarked_"))
+                    || (unknown_sex && name.starts_with("Sex_"))
+                {
+                    *v = 0.0;
+                }
+            }
+        }
+        x
+    }
+
+    /// The port level a passenger is encoded as: the port given, or the training mode if it is
+    /// missing or blank; `None` for a port the training rows never showed (or no port at all).
+    pub fn port(&self, p: &Passenger) -> Option<&str> {
+        let port = match p.embarked.as_deref().map_or(Some(""), port_of)? {
+            "" => self.embarked_mode.as_str(),
+            port => port,
+        };
+        self.embarked_levels
+            .iter()
+            .find(|l| *l == port)
+            .map(String::as_str)
     }
 
     /// [`transform`](Self::transform) for many rows.
@@ -179,7 +219,7 @@ impl Featurizer {
         let t = title(p);
         let age = finite(p.age);
         let fare = finite(p.fare).unwrap_or(self.fare_mean);
-        let sex = p.sex.trim().to_ascii_lowercase();
+        let sex = sex_of(&p.sex).unwrap_or("");
         push(format_args!("Pclass"), f64::from(p.pclass.clamp(1, 3)));
         let age_imputed = match self.set {
             FeatureSet::Baseline => self.age_mean,
@@ -191,14 +231,12 @@ impl Featurizer {
         push(format_args!("Fare"), fare);
         push(format_args!("Sex_female"), b(sex == "female"));
         push(format_args!("Sex_male"), b(sex == "male"));
-        let emb = p.embarked.as_deref().map(str::trim).unwrap_or("");
-        let emb = if self.embarked_levels.iter().any(|l| l == emb) {
-            emb
-        } else {
-            UNKNOWN
-        };
+        let port = self.port(p);
         for level in &self.embarked_levels {
-            push(format_args!("Embarked_{level}"), b(level == emb));
+            push(
+                format_args!("Embarked_{level}"),
+                b(Some(level.as_str()) == port),
+            );
         }
         if self.set == FeatureSet::Baseline {
             return out;

@@ -1,6 +1,6 @@
 //! Typed training hyper-parameters.
 
-use crate::model::error::ModelError;
+use crate::error::ModelError;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -1,0 +1,135 @@
+//! The model bundle (`model.json`): everything needed to serve predictions, plain serde.
+
+use crate::ensemble::Ensemble;
+use crate::error::ModelError;
+use crate::features::Featurizer;
+use crate::metrics::MetricsSummary;
+use crate::params::TrainParams;
+use crate::passenger::Passenger;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Version of the `model.json` layout; bumped on any incompatible change (2: Embarked imputed
+/// with the training mode, no `Unknown` level).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Where a bundle came from (no wall-clock time, so identical inputs give identical bytes).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Provenance {
+    /// Number of training passengers.
+    pub training_rows: usize,
+    /// SHA-256 (hex) of the training rows serialized as JSON.
+    pub training_digest: String,
+    /// Hyper-parameters used for every fold.
+    pub params: TrainParams,
+    /// Number of cross-validation folds (= fold models in the ensemble).
+    pub folds: usize,
+    /// Seed of the stratified fold assignment.
+    pub fold_seed: u64,
+    /// `name version` of the crate that trained the bundle.
+    pub created_by: String,
+}
+
+/// A trained, servable model: featurizer + ensemble + how good it is + where it came from.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ModelBundle {
+    /// Must equal [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Feature names, in the order the networks read them.
+    pub feature_names: Vec<String>,
+    /// The fitted training transform.
+    pub featurizer: Featurizer,
+    /// The fold models; prediction is their mean probability.
+    pub ensemble: Ensemble,
+    /// Probability at or above which a passenger is predicted to survive.
+    pub threshold: f64,
+    /// Out-of-fold metrics of the ensemble on its training rows (the featurizer was fitted on
+    /// all of them, so slightly optimistic; evaluate on held-out rows for an unbiased figure).
+    pub metrics: MetricsSummary,
+    /// Training provenance.
+    pub provenance: Provenance,
+}
+
+/// SHA-256 (lowercase hex) of the rows serialized as JSON.
+pub fn rows_digest(rows: &[Passenger]) -> String {
+    let json = serde_json::to_vec(rows).unwrap_or_default();
+    Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl ModelBundle {
+    /// Bundles a fitted featurizer and fold ensemble with their out-of-fold metrics (whose
+    /// threshold becomes the bundle's) and the provenance of `rows`.
+    pub fn assemble(
+        rows: &[Passenger],
+        featurizer: Featurizer,
+        ensemble: Ensemble,
+        metrics: MetricsSummary,
+        fold_seed: u64,
+        params: &TrainParams,
+    ) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            feature_names: featurizer.feature_names().to_vec(),
+            featurizer,
+            threshold: metrics.threshold,
+            provenance: Provenance {
+                training_rows: rows.len(),
+                training_digest: rows_digest(rows),
+                params: params.clone(),
+                folds: ensemble.folds.len(),
+                fold_seed,
+                created_by: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")).into(),
+            },
+            ensemble,
+            metrics,
+        }
+    }
+
+    /// Survival probability of one passenger (mean over the ensemble).
+    pub fn predict_proba(&self, p: &Passenger) -> Result<f64, ModelError> {
+        self.ensemble.predict_proba(&self.featurizer.transform(p))
+    }
+
+    /// Whether the passenger is predicted to survive (`probability >= threshold`).
+    pub fn predict(&self, p: &Passenger) -> Result<bool, ModelError> {
+        Ok(self.predict_proba(p)? >= self.threshold)
+    }
+
+    /// Checks internal consistency: format version, feature names, network shapes.
+    pub fn check(&self) -> Result<(), ModelError> {
+        let bad = |m: String| Err(ModelError::Bundle(m));
+        if self.format_version != FORMAT_VERSION {
+            return bad(format!(
+                "format_version {} is not supported (this build reads {FORMAT_VERSION})",
+                self.format_version
+            ));
+        }
+        if self.feature_names != self.featurizer.feature_names() {
+            return bad("feature_names disagree with the featurizer".into());
+        }
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return bad(format!("threshold {} is not in [0, 1]", self.threshold));
+        }
+        self.ensemble
+            .check(self.feature_names.len())
+            .map_err(|e| ModelError::Bundle(e.to_string()))
+    }
+
+    /// Serializes as pretty JSON (deterministic for identical bundles).
+    pub fn to_json(&self) -> Result<String, ModelError> {
+        serde_json::to_string_pretty(self).map_err(|e| ModelError::Bundle(e.to_string()))
+    }
+
+    /// Parses and checks a `model.json`; a corrupt, truncated or incompatible file gives a
+    /// [`ModelError::Bundle`] saying what and where.
+    pub fn from_json(json: &str) -> Result<Self, ModelError> {
+        let b: Self = serde_json::from_str(json).map_err(|e| {
+            ModelError::Bundle(format!("model.json is not a valid model bundle: {e}"))
+        })?;
+        b.check()?;
+        Ok(b)
+    }
+}

@@ -1,0 +1,58 @@
+//! Command-line options of `titanic-serve`.
+
+use clap::Parser;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// Serve a Titanic model bundle: the demo's `/predict`, the Open Inference Protocol v2,
+/// health, metrics and a beacon log of every request.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "titanic-serve", version, about)]
+pub struct Args {
+    /// The model bundle: a path to `model.json` or `s3://bucket/key` (endpoint and credentials
+    /// from the usual `AWS_*` variables).
+    #[arg(long, value_name = "PATH|s3://BUCKET/KEY", conflicts_with_all = ["bucket", "model_path"])]
+    pub model: Option<String>,
+    /// The demo's form: the bucket holding the bundle (with `--model-path`).
+    #[arg(long, requires = "model_path")]
+    pub bucket: Option<String>,
+    /// The demo's form: the bundle's key in `--bucket`.
+    #[arg(long, value_name = "KEY", requires = "bucket")]
+    pub model_path: Option<String>,
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0")]
+    pub host: IpAddr,
+    /// Port to listen on (`$PORT` when set, as Knative and KServe set it).
+    #[arg(long, env = "PORT", default_value_t = 8090)]
+    pub port: u16,
+    /// Directory of the beacon log (`beacon.log`, one JSON line per request).
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "BEACON_DIR",
+        default_value = "/var/beacon"
+    )]
+    pub beacon_dir: PathBuf,
+    /// Leave this request field out of the beacon log (repeatable), e.g. `--redact Name`.
+    #[arg(long, value_name = "FIELD")]
+    pub redact: Vec<String>,
+    /// Rotate `beacon.log` when it would grow past this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub beacon_max_bytes: u64,
+    /// Rotated beacon files kept (`beacon.log.1` is the newest).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub beacon_keep: usize,
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub body_limit: usize,
+    /// Check the model's file or S3 object every SECONDS and reload it when it changed (SIGHUP
+    /// reloads at once in any case).
+    #[arg(long, value_name = "SECONDS")]
+    pub watch: Option<u64>,
+    /// Model name in the Open Inference Protocol routes (`/v2/models/<name>/...`).
+    #[arg(long, default_value = "titanic")]
+    pub model_name: String,
+    /// Seconds to let in-flight requests finish after SIGTERM/SIGINT.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub shutdown_grace: u64,
+}

@@ -1,0 +1,145 @@
+//! The demo's contract: `POST /predict` (one passenger) and `POST /predict/batch` (an array),
+//! answered with the `data` / `error` / `metadata` envelope.
+
+use crate::app::DEMO_MODEL;
+use crate::fields::{describe, passenger_from_object, FieldError};
+use crate::source::Loaded;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One prediction in the envelope's `data`.
+#[derive(Serialize, JsonSchema, Debug, PartialEq)]
+pub struct Prediction {
+    /// Probability that the passenger survives (mean over the model's ensemble).
+    #[serde(rename = "SurvivalChance")]
+    pub survival_chance: f64,
+    /// The request's `PassengerId`, if it had one.
+    #[serde(rename = "PassengerId")]
+    pub passenger_id: Option<u64>,
+    /// The request's `Name`, if it had one.
+    #[serde(rename = "Name")]
+    pub name: Option<String>,
+}
+
+/// The demo's response envelope.
+#[derive(Serialize, JsonSchema, Debug)]
+pub struct Envelope<T> {
+    /// The prediction(s); `null` on error.
+    pub data: Option<T>,
+    /// What is wrong with the request (naming every bad field); `null` on success.
+    pub error: Option<String>,
+    /// How and by which model the request was answered.
+    pub metadata: Metadata,
+}
+
+/// The envelope's `metadata`.
+#[derive(Serialize, JsonSchema, Debug)]
+pub struct Metadata {
+    /// Milliseconds spent answering.
+    pub execution_time: f64,
+    /// Always `mlops-titanic`.
+    pub model: &'static str,
+    /// Version of the model that answered (digest of its bundle).
+    pub version: String,
+}
+
+/// A handler's answer before it is wrapped: status, JSON body, what the beacon records.
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Response body (JSON).
+    pub body: Vec<u8>,
+    /// The beacon's `output`.
+    pub output: Value,
+    /// Passengers scored.
+    pub scored: u64,
+}
+
+fn score(model: &Loaded, v: &Value) -> Result<Prediction, Vec<FieldError>> {
+    let p = passenger_from_object(v)?;
+    let survival_chance = model.bundle.predict_proba(&p).map_err(|e| {
+        vec![FieldError {
+            field: "model".into(),
+            message: e.to_string(),
+        }]
+    })?;
+    let present = |k: &str| v.get(k).filter(|x| !x.is_null());
+    Ok(Prediction {
+        survival_chance,
+        passenger_id: present("PassengerId").map(|_| u64::from(p.passenger_id)),
+        name: present("Name").map(|_| p.name),
+    })
+}
+
+/// `POST /predict` (`batch == false`) and `POST /predict/batch`.
+pub fn predict(
+    model: &Loaded,
+    parsed: Result<&Value, String>,
+    batch: bool,
+    started: std::time::Instant,
+) -> Answer {
+    let result: Result<(Value, u64), (u16, String)> = match parsed {
+        Err(e) => Err((400, e)),
+        Ok(v) if !batch => score(model, v)
+            .map(|p| (serde_json::to_value(p).unwrap_or(Value::Null), 1))
+            .map_err(|e| (422, describe(&e))),
+        Ok(Value::Array(items)) if items.is_empty() => Err((422, "the batch is empty".into())),
+        Ok(Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            let mut errors = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match score(model, item) {
+                    Ok(p) => out.push(p),
+                    Err(e) => errors.extend(e.into_iter().map(|e| FieldError {
+                        field: format!("[{i}].{}", e.field),
+                        ..e
+                    })),
+                }
+            }
+            if errors.is_empty() {
+                let n = out.len() as u64;
+                Ok((serde_json::to_value(out).unwrap_or(Value::Null), n))
+            } else {
+                Err((422, describe(&errors)))
+            }
+        }
+        Ok(_) => Err((400, "the body is not a JSON array of passengers".into())),
+    };
+    let (status, data, error, scored) = match result {
+        Ok((data, n)) => (200, Some(data), None, n),
+        Err((status, e)) => (status, None, Some(e), 0),
+    };
+    envelope(status, data, error, &model.version, started, scored)
+}
+
+/// Wraps `data` or `error` in the envelope.
+pub fn envelope(
+    status: u16,
+    data: Option<Value>,
+    error: Option<String>,
+    version: &str,
+    started: std::time::Instant,
+    scored: u64,
+) -> Answer {
+    let output = match (&data, &error) {
+        (Some(d), _) => d.clone(),
+        (None, Some(e)) => serde_json::json!({ "error": e }),
+        (None, None) => Value::Null,
+    };
+    let env = Envelope {
+        data,
+        error,
+        metadata: Metadata {
+            execution_time: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            model: DEMO_MODEL,
+            version: version.to_string(),
+        },
+    };
+    Answer {
+        status,
+        body: serde_json::to_vec(&env).unwrap_or_default(),
+        output,
+        scored,
+    }
+}
