@@ -24,6 +24,7 @@
 //! error naming it, never a hang.
 
 mod http;
+pub mod mlflow;
 mod s3;
 mod store;
 mod url;
