@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test from scratch: Python validators in a project-local venv, the release build
 # (which re-emits pipeline.yaml and must leave it unchanged), unit/integration/trybuild tests (S3
-# against moto_server on loopback), and
+# against moto_server, MLflow against `mlflow server`, both on loopback), and
 # the offline validation of every manifest we emit (Hera models + Argo's full CRD schema).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +27,11 @@ fi
 
 step "cargo test --release"
 export CONFORMANCE_DIR="$root/target/conformance"
-# The S3 tests start moto_server from .venv on loopback ports (and stop it by pid): here it
-# must be there, never skipped.
-export MOTO_SERVER="$root/.venv/bin/moto_server" REQUIRE_SERVICES=1
+# The S3 and MLflow tests start moto_server and `mlflow server` from .venv on loopback ports (and
+# stop them by process group): here they must be there, never skipped.
+export MOTO_SERVER="$root/.venv/bin/moto_server" MLFLOW_BIN="$root/.venv/bin/mlflow" REQUIRE_SERVICES=1
+# A developer's own tracking server must not receive the test runs.
+unset MLFLOW_TRACKING_URI MLFLOW_TRACKING_TOKEN MLFLOW_TRACKING_USERNAME MLFLOW_TRACKING_PASSWORD MLFLOW_EXPERIMENT_NAME
 rm -rf "$CONFORMANCE_DIR"
 cargo test --release --locked --workspace
 

@@ -24,6 +24,7 @@
 //! error naming it, never a hang.
 
 mod http;
+pub mod mlflow;
 mod s3;
 #[cfg(feature = "runner-store")]
 mod store;

@@ -10,5 +10,6 @@ pub mod model;
 pub mod passenger;
 pub mod pipeline;
 pub mod predict;
+pub mod tracking;
 
 pub use pipeline::pipeline;

@@ -15,17 +15,40 @@ pub const FOLDS: u32 = 5;
 /// optional: without it those steps run with no S3 settings.
 pub const S3_SECRET: &str = "mlops-titanic-s3";
 
+/// The Kubernetes Secret holding the MLflow settings of the steps that log to it (`track-run`,
+/// `publish`, the exit handler), one key per variable. Optional: without it (or without its
+/// `MLFLOW_TRACKING_URI` key) tracking is off.
+pub const MLFLOW_SECRET: &str = "mlops-titanic-mlflow";
+
+/// The variables of the S3 Secret.
+const S3_VARS: [&str; 4] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+];
+
+/// The variables of the MLflow Secret (MLflow's own names).
+const MLFLOW_VARS: [&str; 5] = [
+    "MLFLOW_TRACKING_URI",
+    "MLFLOW_TRACKING_TOKEN",
+    "MLFLOW_TRACKING_USERNAME",
+    "MLFLOW_TRACKING_PASSWORD",
+    "MLFLOW_EXPERIMENT_NAME",
+];
+
+/// `task` with each of `vars` from the optional Secret `secret` (key = variable name).
+fn with_secret_env<T: Copy>(task: Task<T>, secret: &str, vars: &[&str]) -> Task<T> {
+    vars.iter()
+        .fold(task, |task, var| task.optional_secret_env(var, secret, var))
+}
+
 fn with_s3_settings<T: Copy>(task: Task<T>) -> Task<T> {
-    [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_ENDPOINT_URL",
-        "AWS_REGION",
-    ]
-    .into_iter()
-    .fold(task, |task, var| {
-        task.optional_secret_env(var, S3_SECRET, var)
-    })
+    with_secret_env(task, S3_SECRET, &S3_VARS)
+}
+
+fn with_mlflow_settings<T: Copy>(task: Task<T>) -> Task<T> {
+    with_secret_env(task, MLFLOW_SECRET, &MLFLOW_VARS)
 }
 
 /// The Titanic pipeline: ingest -> featurize -> train one MLP ensemble per stratified fold, in
@@ -61,6 +84,21 @@ pub fn pipeline() -> Pipeline {
         ModelTarget::default(),
         "also upload model.json to this s3://bucket/key (empty: the artifact store only)",
     );
+    let registered_model = p.param_described(
+        "registered_model",
+        String::from("mlops-titanic"),
+        "MLflow Model Registry name of the published model (when tracking is on)",
+    );
+    let model_alias = p.param_described(
+        "model_alias",
+        String::new(),
+        "MLflow alias to point at the new version, e.g. champion (empty: none)",
+    );
+    let require_tracking = p.param_described(
+        "require_tracking",
+        false,
+        "fail instead of warn when MLFLOW_TRACKING_URI is set but MLflow cannot be reached",
+    );
 
     let ingested = with_s3_settings(p.add(Ingest { source }));
     let featurized = p.add(Featurize {
@@ -78,7 +116,21 @@ pub fn pipeline() -> Pipeline {
         models,
         features: featurized.features,
     });
-    with_s3_settings(p.add(Publish {
+    let tracked = with_mlflow_settings(p.add(TrackRun {
+        models,
+        evaluation: evaluated.evaluation,
+        roc_curve: evaluated.roc_curve,
+        pr_curve: evaluated.pr_curve,
+        confusion_matrix: evaluated.confusion_matrix,
+        loss_curves: evaluated.loss_curves,
+        feature_importance: evaluated.feature_importance,
+        workflow: p.workflow_name(),
+        fold_seed: fold_seed.clone(),
+        threshold: threshold.clone(),
+        params: params.clone(),
+        require_tracking: require_tracking.clone(),
+    }));
+    let published = with_s3_settings(p.add(Publish {
         passengers: ingested.passengers,
         featurizer: featurized.featurizer,
         models,
@@ -86,12 +138,17 @@ pub fn pipeline() -> Pipeline {
         fold_seed: fold_seed.clone(),
         params: params.clone(),
         target: model_target,
+        mlflow_run: tracked.run_id.into(),
+        registered_model,
+        model_alias,
+        require_tracking,
     }))
     .when(evaluated.accuracy.ge(threshold));
-    p.on_exit(ReportStatus {
+    with_mlflow_settings(published);
+    with_mlflow_settings(p.on_exit(ReportStatus {
         workflow: p.workflow_name(),
         status: p.workflow_status(),
         failures: p.workflow_failures(),
-    });
+    }));
     p
 }

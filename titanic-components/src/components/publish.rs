@@ -4,7 +4,9 @@ use crate::model::features::Featurizer;
 use crate::model::metrics::MetricsSummary;
 use crate::model::params::TrainParams;
 use crate::passenger::Passenger;
+use crate::tracking::{tolerate, Tracker};
 use pipeline_dsl::prelude::*;
+use pipeline_remote::mlflow::{MlflowError, RunTag};
 use pipeline_remote::{S3Client, S3Url};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -59,6 +61,13 @@ pub struct PublishOutputs {
 /// - `fold_seed`: seed of the fold assignment (recorded as provenance).
 /// - `params`: the hyper-parameters the folds were trained with (recorded as provenance).
 /// - `target`: `""`, or `s3://bucket/key` to upload `model.json` to.
+/// - `mlflow_run`: the workflow's MLflow run (from `track-run`; `""` when tracking is off).
+///   With one, `model.json` is logged to it under `model/` and registered as a new version of
+///   `registered_model`.
+/// - `registered_model`: the Model Registry name the bundle is registered under.
+/// - `model_alias`: `""`, or an alias (e.g. `champion`) to point at the new version.
+/// - `require_tracking`: fail (instead of warn) when the registry cannot be reached.
+#[allow(clippy::too_many_arguments)]
 #[component(retries = 2, backoff = "10s", cpu = "250m", memory = "256Mi")]
 pub fn publish(
     passengers: Input<Dataset<Passenger>>,
@@ -68,6 +77,10 @@ pub fn publish(
     fold_seed: u64,
     params: TrainParams,
     target: ModelTarget,
+    mlflow_run: String,
+    registered_model: String,
+    model_alias: String,
+    require_tracking: bool,
 ) -> Result<PublishOutputs> {
     let folds = models.0.into_items().into_iter().map(Json::into_inner);
     let bundle = ModelBundle::assemble(
@@ -81,12 +94,55 @@ pub fn publish(
         &params,
     );
     bundle.check()?;
+    let json = format!("{}\n", bundle.to_json()?); // the same bytes as the artifact
     if let ModelTarget(Some(url)) = &target {
-        let json = format!("{}\n", bundle.to_json()?); // the same bytes as the artifact
         S3Client::from_env()?.put(url, json.as_bytes())?;
         tracing::info!(%url, "uploaded model.json");
+    }
+    if !mlflow_run.is_empty() {
+        let registry = Registration {
+            run_id: &mlflow_run,
+            model: &registered_model,
+            alias: &model_alias,
+        };
+        let registered = Tracker::from_env().and_then(|t| match t {
+            Some(t) => registry.register(&t, json.as_bytes()).map(Some),
+            None => Ok(None),
+        });
+        if let Some(Some(version)) = tolerate("register the model", require_tracking, registered)? {
+            println!("registered {registered_model} version {version} in MLflow");
+        }
     }
     Ok(PublishOutputs {
         model: Model(bundle),
     })
+}
+
+/// Where `publish` registers the bundle in MLflow.
+struct Registration<'a> {
+    run_id: &'a str,
+    model: &'a str,
+    alias: &'a str,
+}
+
+impl Registration<'_> {
+    /// Logs `model.json` under `model/` of the run, registers that directory as a new version of
+    /// the registered model, points the alias at it, and returns the version.
+    fn register(&self, tracker: &Tracker, json: &[u8]) -> Result<String, MlflowError> {
+        let mlflow = &tracker.client;
+        let run = mlflow.get_run(self.run_id)?.info;
+        mlflow.log_artifact(&run, "model/model.json", json)?;
+        mlflow.create_registered_model(self.model)?;
+        let source = format!("{}/model", run.artifact_uri.trim_end_matches('/'));
+        let version = mlflow.create_model_version(self.model, &source, &run.run_id)?;
+        if !self.alias.is_empty() {
+            mlflow.set_alias(self.model, self.alias, &version.version)?;
+        }
+        let tags = [
+            RunTag::new("registered_model", self.model),
+            RunTag::new("registered_version", &version.version),
+        ];
+        mlflow.log_batch(&run.run_id, &[], &[], &tags)?;
+        Ok(version.version)
+    }
 }

@@ -1,7 +1,11 @@
+use crate::tracking::Tracker;
 use pipeline_dsl::prelude::*;
+use pipeline_remote::mlflow::{MlflowError, RunStatus, RunTag};
 
 /// Reports how the run ended (the exit handler, as the demo's `status_op`): the workflow name,
-/// its status and, when it failed, which steps failed. Never fails itself.
+/// its status and, when it failed, which steps failed. With MLflow tracking on
+/// (`MLFLOW_TRACKING_URI`), it ends the workflow's parent run FINISHED or FAILED (creating it
+/// when the workflow failed before anything was logged). Never fails itself.
 ///
 /// # Parameters
 /// - `workflow`: the workflow's name.
@@ -18,7 +22,35 @@ pub fn report_status(workflow: String, status: String, failures: String) -> Resu
             failed.join(", ")
         );
     }
+    let ended = Tracker::from_env().and_then(|t| match t {
+        Some(t) => end_parent_run(&t, &workflow, &status, &failed).map(Some),
+        None => Ok(None),
+    });
+    if let Err(e) = ended {
+        eprintln!("warning: MLflow run of {workflow} not ended: {e}");
+    }
     Ok(())
+}
+
+/// Ends the workflow's parent run with the workflow's outcome.
+fn end_parent_run(
+    tracker: &Tracker,
+    workflow: &str,
+    status: &str,
+    failed: &[String],
+) -> Result<(), MlflowError> {
+    let run = tracker.parent_run(workflow)?;
+    let mut tags = vec![RunTag::new("workflow.status", status)];
+    if !failed.is_empty() {
+        tags.push(RunTag::new("workflow.failures", failed.join(", ")));
+    }
+    tracker.client.log_batch(&run.run_id, &[], &[], &tags)?;
+    let outcome = if status == "Succeeded" {
+        RunStatus::Finished
+    } else {
+        RunStatus::Failed
+    };
+    tracker.client.end_run(&run.run_id, outcome)
 }
 
 /// Names of the failed steps in Argo's `workflow.failures` (a JSON string holding JSON).

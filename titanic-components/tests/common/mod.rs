@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests.
 
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
