@@ -159,7 +159,7 @@ impl PipelineCommand {
             }
             PipelineCommand::List => {
                 let mut text = String::new();
-                for r in registered().map_err(|e| e.to_string())? {
+                for r in registered().map_err(|e| failed(e.to_string()))? {
                     let spec = (r.spec)();
                     let summary = spec.description.lines().next().unwrap_or_default();
                     text.push_str(&format!("{:<24} {summary}\n", spec.name));
@@ -170,7 +170,7 @@ impl PipelineCommand {
             PipelineCommand::Store(command) => command.execute().map_err(failed),
             PipelineCommand::Describe { name } => {
                 let spec: ComponentSpec = registered()
-                    .map_err(|e| e.to_string())?
+                    .map_err(|e| failed(e.to_string()))?
                     .into_iter()
                     .map(|r| (r.spec)())
                     .find(|s| s.name == name)

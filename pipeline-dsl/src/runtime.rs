@@ -131,7 +131,10 @@ impl RunError {
     /// command line or parameter, malformed input, non-finite output), else 1.
     pub fn exit_code(&self) -> u8 {
         let permanent = match self {
-            RunError::UnknownComponent(_) | RunError::Usage { .. } | RunError::Param { .. } => true,
+            RunError::UnknownComponent(_)
+            | RunError::Duplicate(_)
+            | RunError::Usage { .. }
+            | RunError::Param { .. } => true,
             RunError::Artifact { source, .. } => !matches!(source, ArtifactError::Io { .. }),
             RunError::Failed { permanent, .. } => *permanent,
             RunError::Panicked { .. } => false,

@@ -69,7 +69,7 @@ fn output_digest(run: &serde_json::Value, task: &str, name: &str) -> String {
 
 /// Kaggle's training set (the bundled rows) as a CSV file; the first `n` rows when given.
 fn write_train_csv(path: &Path, n: Option<usize>) {
-    let mut rows = titanic_components::passenger::bundled();
+    let mut rows = titanic_components::passenger::bundled().unwrap();
     if let Some(n) = n {
         rows.truncate(n);
     }
@@ -521,7 +521,7 @@ fn a_step_writing_a_non_finite_number_fails_naming_it_and_is_not_cached() {
     // rather than write `null` (or the domain check refuses it first).
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("huge.csv");
-    let mut rows = titanic_components::passenger::bundled();
+    let mut rows = titanic_components::passenger::bundled().unwrap();
     rows[0].age = Some(1e308);
     Dataset::new(rows).write(&csv).unwrap();
     let art = dir.path().join("art");

@@ -15,7 +15,10 @@ use crate::argo::{Template, Workflow};
 use crate::external::ExternalDataHook;
 
 fn external_params() -> BTreeMap<String, BTreeMap<String, &'static ExternalDataHook>> {
+    // Duplicate names are refused when the pipeline compiles and when a component starts; here
+    // they only mean no hooks.
     crate::component::registered()
+        .unwrap_or_default()
         .into_iter()
         .map(|r| (r.spec)())
         .filter_map(|spec| {
