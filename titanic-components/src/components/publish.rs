@@ -51,7 +51,13 @@ pub struct PublishOutputs {
 /// - `fold_seed`: seed of the fold assignment (recorded as provenance).
 /// - `params`: the hyper-parameters the folds were trained with (recorded as provenance).
 /// - `target`: `""`, or `s3://bucket/key` to upload `model.json` to.
-#[component(retries = 2, backoff = "10s", cpu = "250m", memory = "256Mi")]
+#[component(
+    retries = 2,
+    backoff = "10s",
+    retry_policy = "Always",
+    cpu = "250m",
+    memory = "256Mi"
+)]
 pub fn publish(
     passengers: Input<Dataset<Passenger>>,
     featurizer: Input<Json<Featurizer>>,
