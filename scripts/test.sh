@@ -2,7 +2,8 @@
 # Runs every test from scratch: Python validators in a project-local venv, the release build
 # (which re-emits pipeline.yaml and must leave it unchanged), unit/integration/trybuild tests (S3
 # against moto_server, MLflow against `mlflow server`, both on loopback), and
-# the offline validation of every manifest we emit (Hera models + Argo's full CRD schema).
+# the offline validation of every manifest we emit (Hera models + Argo's full CRD schema) and of
+# deploy/ (Kubernetes' schemas via kubernetes-validate, and what pipeline.yaml needs from it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -37,3 +38,6 @@ cargo test --release --locked --workspace
 
 step "offline validation of every emitted manifest"
 .venv/bin/python scripts/validate_manifests.py pipeline.yaml "$CONFORMANCE_DIR"
+
+step "offline validation of deploy/ (Kubernetes schemas, what pipeline.yaml needs)"
+.venv/bin/python scripts/validate_deploy.py deploy pipeline.yaml

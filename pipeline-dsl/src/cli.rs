@@ -86,6 +86,40 @@ pub struct CompileArgs {
     /// Write to this file (only when the content changes) instead of stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Container image of every step that does not set its own (e.g.
+    /// `localhost:5001/mlops-titanic/components:dev`).
+    #[arg(long, value_name = "REF")]
+    pub image: Option<String>,
+    /// Service account the pods run as.
+    #[arg(long, value_name = "NAME")]
+    pub service_account: Option<String>,
+    /// Use this artifact repository instead of the namespace's default
+    /// (`spec.artifactRepositoryRef`), as `CONFIGMAP:KEY`.
+    #[arg(long, value_name = "CONFIGMAP:KEY", value_parser = config_map_key)]
+    pub artifact_repository: Option<(String, String)>,
+}
+
+fn config_map_key(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((cm, key)) if !cm.is_empty() && !key.is_empty() => Ok((cm.into(), key.into())),
+        _ => Err(format!("expected CONFIGMAP:KEY, got `{s}`")),
+    }
+}
+
+impl CompileArgs {
+    /// `pipeline` with this command's overrides applied.
+    pub fn apply(&self, mut pipeline: Pipeline) -> Pipeline {
+        if let Some(image) = &self.image {
+            pipeline = pipeline.image(image);
+        }
+        if let Some(sa) = &self.service_account {
+            pipeline = pipeline.service_account(sa);
+        }
+        if let Some((cm, key)) = &self.artifact_repository {
+            pipeline = pipeline.artifact_repository(cm, key);
+        }
+        pipeline
+    }
 }
 
 pub(crate) fn key_value(s: &str) -> Result<(String, String), String> {
@@ -148,8 +182,18 @@ impl PipelineCommand {
                 })
             }
             PipelineCommand::Compile(args) => {
+                if args.image.as_deref().is_some_and(|i| i.trim().is_empty()) {
+                    return Err(RunFailure {
+                        message: "--image must not be empty".into(),
+                        code: crate::EXIT_INVALID,
+                    });
+                }
+                let pipeline = args.apply(pipeline());
                 let yaml =
-                    render(&pipeline(), args.kind, args.schedule.as_deref()).map_err(failed)?;
+                    render(&pipeline, args.kind, args.schedule.as_deref()).map_err(failed)?;
+                for warning in warnings(&pipeline) {
+                    eprintln!("{warning}");
+                }
                 match args.output {
                     Some(path) => write_if_changed(&path, &yaml)
                         .map(|_| ())
@@ -195,6 +239,16 @@ pub fn render(pipeline: &Pipeline, kind: Kind, schedule: Option<&str>) -> Result
         Kind::Cron => compiled.render(&compiled.cron_workflow(schedule.unwrap_or("0 0 * * *"))),
     };
     rendered.map_err(|e| e.to_string())
+}
+
+/// What [`crate::argo::lint_workflow`] finds in the compiled workflow (no artifact repository is
+/// assumed to exist beyond the namespace default); empty when the pipeline does not compile
+/// (`render` reports that).
+pub fn warnings(pipeline: &Pipeline) -> Vec<crate::argo::Warning> {
+    pipeline
+        .compile()
+        .map(|c| crate::argo::lint_workflow(&c.workflow(), &Default::default()))
+        .unwrap_or_default()
 }
 
 /// Writes `content` to `path` only when it differs from what is there (so builds stay

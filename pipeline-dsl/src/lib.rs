@@ -78,7 +78,7 @@ pub mod prelude {
     pub use crate::options::{Retry, RetryPolicy};
     pub use crate::outputs::{ArtifactRef, Param, ParamRef};
     pub use crate::param::Value;
-    pub use crate::pipeline::{Condition, FanOut, Pipeline, Task};
+    pub use crate::pipeline::{Condition, FanOut, Pipeline, PodGc, Task, Ttl};
     pub use crate::runtime::{BoxError, Input, InvalidInput};
     pub use pipeline_macros::{component, Outputs};
 

@@ -71,10 +71,26 @@ pub struct Retry {
     /// Give up retrying this long after the first attempt started.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<String>,
+    /// Argo's `retryStrategy.expression` (expr over `lastRetry.exitCode`, `lastRetry.status`,
+    /// `lastRetry.duration`, `lastRetry.message`, `retries`; all strings): a retry also needs it
+    /// to be true. Defaults to [`Retry::NOT_RETRYABLE`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
 }
 
 impl Retry {
-    /// `limit` retries of failed attempts, without backoff.
+    /// Exit code with which a component reports an error no retry can fix (a bad parameter or
+    /// input); see [`Retry::NOT_RETRYABLE`].
+    pub const NOT_RETRYABLE_EXIT_CODE: i32 = 2;
+
+    /// The default `expression`: retry anything but exit code 2. An attempt without an exit code
+    /// (an Error: pod deleted, evicted, artifact upload failed) has `lastRetry.exitCode` `-1`
+    /// (`buildRetryStrategyLocalScope`, argo `workflow/controller/operator.go`) and is retried
+    /// when the policy allows it. A string comparison, so no value can make it fail to evaluate.
+    pub const NOT_RETRYABLE: &'static str = "lastRetry.exitCode != '2'";
+
+    /// `limit` retries of failed attempts, without backoff, except of attempts that exited with
+    /// [`Retry::NOT_RETRYABLE_EXIT_CODE`].
     pub fn new(limit: u32) -> Self {
         Retry {
             limit,
@@ -82,7 +98,13 @@ impl Retry {
             backoff: None,
             factor: 2,
             max_duration: None,
+            expression: Some(Self::NOT_RETRYABLE.into()),
         }
+    }
+    /// Sets the `expression` (`None`: the policy alone decides, whatever the exit code).
+    pub fn expression(mut self, expression: Option<&str>) -> Self {
+        self.expression = expression.map(str::to_owned);
+        self
     }
     /// Waits `duration` before the first retry, doubling each time.
     pub fn backoff(mut self, duration: &str) -> Self {
@@ -109,7 +131,8 @@ impl Retry {
 /// Argo's `retryPolicy`.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub enum RetryPolicy {
-    /// Retry any failure or error.
+    /// Retry any failure or error (for idempotent steps: also pod evictions, node loss and
+    /// artifact upload failures, which `OnFailure` does not retry).
     Always,
     /// Retry when the step exits non-zero (the default).
     OnFailure,

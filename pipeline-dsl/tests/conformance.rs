@@ -734,9 +734,9 @@ const CASES: &[Case] = &[
         build: when_numeric,
         extra: &[],
         expect: &[
-            "when: '{{tasks.count.outputs.parameters.score}} >= {{workflow.parameters.threshold}}'",
-            "when: '{{tasks.count.outputs.parameters.score}} < 0.5'",
-            "when: '{{tasks.count.outputs.parameters.count}} > 100'",
+            "when: '{{=(tasks.count.outputs.parameters.score matches ''^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'' && workflow.parameters.threshold matches ''^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'') ? asFloat(tasks.count.outputs.parameters.score) >= asFloat(workflow.parameters.threshold) : false}}'",
+            "? asFloat(tasks.count.outputs.parameters.score) < 0.5 : false}}'",
+            "? asFloat(tasks.count.outputs.parameters.count) > 100 : false}}'",
         ],
     },
     Case {
@@ -744,9 +744,9 @@ const CASES: &[Case] = &[
         build: when_string,
         extra: &[],
         expect: &[
-            "when: '''{{tasks.count.outputs.parameters.label}}'' == ''gold'''",
-            "when: '''{{tasks.count.outputs.parameters.label}}'' != ''silver'''",
-            "''{{workflow.parameters.wanted}}'''",
+            "when: '{{=tasks.count.outputs.parameters.label == ''gold''}}'",
+            "when: '{{=tasks.count.outputs.parameters.label != ''silver''}}'",
+            "when: '{{=tasks.count.outputs.parameters.label == workflow.parameters.wanted}}'",
         ],
     },
     Case {
@@ -756,7 +756,7 @@ const CASES: &[Case] = &[
         expect: &[
             ") && (",
             ") || (",
-            "when: '!((",
+            "when: '{{=!((",
             "depends: 'count-a.Succeeded && count-b.Succeeded'",
         ],
     },

@@ -23,6 +23,7 @@
 //! moto accept. Every call has connect and operation timeouts, so an unreachable endpoint is an
 //! error naming it, never a hang.
 
+pub mod argo;
 mod http;
 pub mod mlflow;
 mod s3;

@@ -19,6 +19,9 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Pipeline(PipelineCommand),
+    /// Submit the compiled workflow to an Argo Server (settings from flags or the argo CLI's
+    /// ARGO_* variables); with --watch, follow it and exit 0 only if it Succeeded.
+    Submit(pipeline_remote::argo::SubmitArgs),
     /// Score passengers with a model bundle and write a Kaggle submission (PassengerId,Survived).
     Predict {
         /// The model bundle (`model.json`) the pipeline published.
@@ -36,6 +39,30 @@ enum Command {
     },
 }
 
+/// `titanic submit`: exit 0 when the workflow was created (and, when watched, Succeeded).
+fn submit(args: &pipeline_remote::argo::SubmitArgs) -> ExitCode {
+    use pipeline_remote::argo::Outcome;
+    let compiled = || {
+        pipeline_dsl::cli::render(
+            &titanic_components::pipeline(),
+            pipeline_dsl::cli::Kind::Workflow,
+            None,
+        )
+    };
+    match args.run(compiled, &mut std::io::stdout()) {
+        Ok(Outcome::Submitted(_)) => ExitCode::SUCCESS,
+        Ok(Outcome::Finished(_, phase)) if phase == "Succeeded" => ExitCode::SUCCESS,
+        Ok(Outcome::Finished(name, phase)) => {
+            eprintln!("error: workflow {name} ended {phase}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -45,6 +72,7 @@ fn main() -> ExitCode {
         .init();
     match Cli::parse().command {
         Command::Pipeline(command) => command.execute(titanic_components::pipeline),
+        Command::Submit(args) => submit(&args),
         Command::Predict {
             model,
             input,

@@ -4,8 +4,22 @@ use crate::components::*;
 use crate::model::params::TrainParams;
 use pipeline_dsl::prelude::*;
 
-/// Container image of the components binary (see the `Dockerfile`).
-pub const IMAGE: &str = concat!("mlops-titanic/components:", env!("CARGO_PKG_VERSION"));
+/// Container image of the components binary (see the `Dockerfile`): `MLOPS_TITANIC_IMAGE` when it
+/// is set at build time (e.g. `MLOPS_TITANIC_IMAGE=registry.example:5000/mlops-titanic/components:dev
+/// cargo build` writes a `pipeline.yaml` using that image), else
+/// `mlops-titanic/components:<version>` (load it into the cluster: `kind load docker-image`).
+/// `titanic compile --image REF` overrides it too.
+pub const IMAGE: &str = match option_env!("MLOPS_TITANIC_IMAGE") {
+    Some(image) if !image.is_empty() => image,
+    _ => concat!("mlops-titanic/components:", env!("CARGO_PKG_VERSION")),
+};
+
+/// The service account the pods run as; `deploy/` creates it with the executor's Role.
+pub const SERVICE_ACCOUNT: &str = "mlops-titanic";
+
+/// The whole workflow stops after this long (`spec.activeDeadlineSeconds`): two hours, far
+/// above a normal run (minutes) but finite.
+pub const ACTIVE_DEADLINE_SECONDS: u64 = 2 * 60 * 60;
 
 /// Number of stratified folds; each is its own parallel task (a static fan-out).
 pub const FOLDS: u32 = 5;
@@ -61,7 +75,16 @@ pub fn pipeline() -> Pipeline {
         )
         .image(IMAGE)
         .command(&["titanic"])
-        .artifact_repository("artifact-repositories", "default-v1-s3-artifact-repository")
+        .service_account(SERVICE_ACCOUNT)
+        .active_deadline_seconds(ACTIVE_DEADLINE_SECONDS)
+        // Succeeded pods go at once; failed ones stay for `kubectl logs` until the Workflow
+        // object itself is deleted (a day after success, a week after failure).
+        .pod_gc(PodGc::OnPodSuccess)
+        .ttl(Ttl {
+            after_success: Some(24 * 60 * 60),
+            after_failure: Some(7 * 24 * 60 * 60),
+            after_completion: None,
+        })
         .label("app.kubernetes.io/part-of", "mlops-titanic");
     let source = p.param_described(
         "source",

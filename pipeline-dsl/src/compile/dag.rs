@@ -4,7 +4,7 @@ use super::template::{container_template, gathered_prefix, ITEM_KEY};
 use super::{EXIT_HANDLER, MAIN};
 use crate::argo::{Arguments, Artifact, DagTask, DagTemplate, Parameter, S3Artifact, Template};
 use crate::param::{encode_json, ValueSource};
-use crate::pipeline::{ArtifactSource, CompareOp, Condition, Graph, TaskNode};
+use crate::pipeline::{ArtifactSource, Graph, TaskNode};
 use std::collections::{HashMap, HashSet};
 
 /// Key and value fields of a fan-out item (`withItems` entries are `{key, value}` objects).
@@ -54,7 +54,8 @@ pub fn build(graph: &Graph) -> Result<(Vec<Template>, Template, Option<Template>
                 name
             }
         };
-        let dag_task = dag_task(graph, task, name);
+        let dag_task =
+            dag_task(graph, task, name).map_err(|e| format!("task `{}`: {e}", task.name))?;
         if task.on_exit {
             exit.push(dag_task);
         } else {
@@ -174,7 +175,7 @@ fn value_text(graph: &Graph, source: &ValueSource) -> String {
     }
 }
 
-fn dag_task(graph: &Graph, task: &TaskNode, template: String) -> DagTask {
+fn dag_task(graph: &Graph, task: &TaskNode, template: String) -> Result<DagTask, String> {
     let mut arguments = Arguments::default();
     for (name, source) in &task.params {
         arguments.parameters.push(Parameter {
@@ -211,11 +212,15 @@ fn dag_task(graph: &Graph, task: &TaskNode, template: String) -> DagTask {
             },
         });
     }
-    DagTask {
+    Ok(DagTask {
         name: task.name.clone(),
         template,
         depends: depends(graph, task),
-        when: task.when.as_ref().map(|c| condition_text(graph, c)),
+        when: task
+            .when
+            .as_ref()
+            .map(|c| super::when::when_text(graph, c))
+            .transpose()?,
         with_items: task
             .items
             .iter()
@@ -225,7 +230,7 @@ fn dag_task(graph: &Graph, task: &TaskNode, template: String) -> DagTask {
             .collect(),
         arguments: (!arguments.parameters.is_empty() || !arguments.artifacts.is_empty()).then_some(arguments),
         ..Default::default()
-    }
+    })
 }
 
 /// `depends`: data and condition dependencies must have succeeded (a skipped producer skips its
@@ -257,43 +262,6 @@ fn depends(graph: &Graph, task: &TaskNode) -> Option<String> {
         .chain(after.iter().map(|t| graph.tasks[*t].name.clone()))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" && "))
-}
-
-/// A govaluate expression: numbers bare, strings single-quoted.
-fn condition_text(graph: &Graph, condition: &Condition) -> String {
-    match condition {
-        Condition::Compare {
-            lhs,
-            op,
-            rhs,
-            numeric,
-        } => {
-            let operand = |s: &ValueSource| {
-                let text = value_text(graph, s);
-                if *numeric {
-                    text
-                } else {
-                    format!("'{text}'")
-                }
-            };
-            let op = match op {
-                CompareOp::Eq => "==",
-                _ => op.symbol(),
-            };
-            format!("{} {op} {}", operand(lhs), operand(rhs))
-        }
-        Condition::And(a, b) => format!(
-            "({}) && ({})",
-            condition_text(graph, a),
-            condition_text(graph, b)
-        ),
-        Condition::Or(a, b) => format!(
-            "({}) || ({})",
-            condition_text(graph, a),
-            condition_text(graph, b)
-        ),
-        Condition::Not(a) => format!("!({})", condition_text(graph, a)),
-    }
 }
 
 /// `spec.arguments.parameters`: the pipeline parameters with their defaults.

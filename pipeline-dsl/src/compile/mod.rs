@@ -10,10 +10,12 @@
 
 mod dag;
 mod template;
+mod when;
 
 use crate::argo::{
-    self, ArtifactRepositoryRef, CronWorkflow, CronWorkflowSpec, EmptyDirVolumeSource, ObjectMeta,
-    PodSecurityContext, SeccompProfile, Volume, Workflow, WorkflowSpec, WorkflowTemplate,
+    self, ArtifactRepositoryRef, CronWorkflow, CronWorkflowSpec, EmptyDirVolumeSource, Metadata,
+    ObjectMeta, PodGC, PodSecurityContext, SeccompProfile, TTLStrategy, Volume, Workflow,
+    WorkflowSpec, WorkflowTemplate,
 };
 use crate::pipeline::Pipeline;
 
@@ -21,6 +23,16 @@ use crate::pipeline::Pipeline;
 pub const RUN_AS: i64 = 8737;
 /// Where the writable `emptyDir` is mounted in every container.
 pub const SCRATCH: &str = "/scratch";
+/// `HOME` of every container: an `emptyDir` of its own mounted there, so the directory exists
+/// (a subdirectory of `/scratch` would not: nothing creates it) and the local runner maps it with
+/// the rest of `/scratch`.
+pub const HOME: &str = "/scratch/home";
+/// `TMPDIR` of every container, an `emptyDir` of its own like [`HOME`].
+pub const TMPDIR: &str = "/scratch/tmp";
+/// Names of the three `emptyDir` volumes.
+pub(crate) const SCRATCH_VOLUME: &str = "scratch";
+pub(crate) const HOME_VOLUME: &str = "home";
+pub(crate) const TMP_VOLUME: &str = "tmp";
 /// Name of the entrypoint DAG template.
 pub const MAIN: &str = "main";
 /// Name of the exit handler DAG template.
@@ -99,6 +111,22 @@ impl Pipeline {
             on_exit: exit.map(|t| t.name),
             service_account_name: graph.service_account.clone(),
             parallelism: graph.parallelism.map(i64::from),
+            active_deadline_seconds: graph
+                .settings
+                .active_deadline_seconds
+                .map(|s| i64::try_from(s).unwrap_or(i64::MAX)),
+            pod_gc: graph.settings.pod_gc.map(|s| PodGC {
+                strategy: Some(s.as_str().into()),
+            }),
+            ttl_strategy: graph.settings.ttl.map(|t| {
+                let secs = |v: Option<u32>| v.map(|s| i32::try_from(s).unwrap_or(i32::MAX));
+                TTLStrategy {
+                    seconds_after_completion: secs(t.after_completion),
+                    seconds_after_success: secs(t.after_success),
+                    seconds_after_failure: secs(t.after_failure),
+                }
+            }),
+            pod_metadata: pod_metadata(&graph),
             artifact_repository_ref: graph.artifact_repository.as_ref().map(|(cm, key)| {
                 ArtifactRepositoryRef {
                     config_map: Some(cm.clone()),
@@ -115,10 +143,13 @@ impl Pipeline {
                     ..Default::default()
                 }),
             }),
-            volumes: vec![Volume {
-                name: "scratch".into(),
-                empty_dir: Some(EmptyDirVolumeSource::default()),
-            }],
+            volumes: [SCRATCH_VOLUME, HOME_VOLUME, TMP_VOLUME]
+                .into_iter()
+                .map(|name| Volume {
+                    name: name.into(),
+                    empty_dir: Some(EmptyDirVolumeSource::default()),
+                })
+                .collect(),
             templates: all,
             ..Default::default()
         };
@@ -128,6 +159,16 @@ impl Pipeline {
             spec,
         })
     }
+}
+
+/// `spec.podMetadata`: the workflow's labels plus the pod-only ones, and pod annotations.
+fn pod_metadata(graph: &crate::pipeline::Graph) -> Option<Metadata> {
+    let s = &graph.settings;
+    let metadata = Metadata {
+        labels: graph.labels.iter().chain(&s.pod_labels).cloned().collect(),
+        annotations: s.pod_annotations.iter().cloned().collect(),
+    };
+    (!metadata.labels.is_empty() || !metadata.annotations.is_empty()).then_some(metadata)
 }
 
 impl Compiled {

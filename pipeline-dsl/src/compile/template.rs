@@ -1,6 +1,6 @@
 //! One container template per task (deduplicated into one per component where tasks agree).
 
-use super::SCRATCH;
+use super::{HOME, HOME_VOLUME, SCRATCH, SCRATCH_VOLUME, TMPDIR, TMP_VOLUME};
 use crate::argo::{
     ArchiveStrategy, Artifact, Backoff, Cache, Capabilities, Container, EnvVar, EnvVarSource,
     Inputs, LocalObjectReference, Memoize, NoneStrategy, Outputs, Parameter, ResourceRequirements,
@@ -99,8 +99,8 @@ pub fn container_template(
         }
     }
     let mut env = vec![
-        plain_env("HOME", &format!("{SCRATCH}/home")),
-        plain_env("TMPDIR", &format!("{SCRATCH}/tmp")),
+        plain_env("HOME", HOME),
+        plain_env("TMPDIR", TMPDIR),
         plain_env("RUST_BACKTRACE", "0"),
     ];
     env.extend(options.env.iter().map(|(k, v)| plain_env(k, v)));
@@ -142,7 +142,7 @@ pub fn container_template(
                 max_duration: r.max_duration.clone(),
                 ..Default::default()
             }),
-            ..Default::default()
+            expression: r.expression.clone(),
         }),
         timeout: options.timeout.clone(),
         memoize: options.cache.as_ref().map(|max_age| memoize(spec, max_age)),
@@ -152,11 +152,18 @@ pub fn container_template(
             args,
             env,
             resources: resources(options),
-            volume_mounts: vec![VolumeMount {
-                name: "scratch".into(),
-                mount_path: SCRATCH.into(),
+            volume_mounts: [
+                (SCRATCH_VOLUME, SCRATCH),
+                (HOME_VOLUME, HOME),
+                (TMP_VOLUME, TMPDIR),
+            ]
+            .into_iter()
+            .map(|(name, path)| VolumeMount {
+                name: name.into(),
+                mount_path: path.into(),
                 ..Default::default()
-            }],
+            })
+            .collect(),
             security_context: Some(SecurityContext {
                 allow_privilege_escalation: Some(false),
                 read_only_root_filesystem: Some(true),

@@ -28,6 +28,7 @@ impl Pipeline {
                 service_account: None,
                 parallelism: None,
                 labels: Vec::new(),
+                settings: Default::default(),
                 names: Default::default(),
             })),
         }
@@ -56,13 +57,17 @@ impl Pipeline {
         self
     }
 
-    /// Uses the artifact repository configured in `config_map` under `key`.
+    /// Uses the artifact repository configured in `config_map` under `key`
+    /// (`spec.artifactRepositoryRef`). Off by default: the namespace's default repository (the
+    /// `artifact-repositories` ConfigMap's annotated key, else the controller's) is used, since a
+    /// ref to a key that does not exist fails the whole workflow before any pod starts.
     pub fn artifact_repository(self, config_map: &str, key: &str) -> Self {
         self.graph.borrow_mut().artifact_repository = Some((config_map.into(), key.into()));
         self
     }
 
-    /// Runs the pods with this Kubernetes service account.
+    /// Runs the pods with this Kubernetes service account (`spec.serviceAccountName`). The
+    /// executor needs `create` and `patch` on `workflowtaskresults` (`deploy/` ships the Role).
     pub fn service_account(self, name: &str) -> Self {
         self.graph.borrow_mut().service_account = Some(name.into());
         self
@@ -74,7 +79,7 @@ impl Pipeline {
         self
     }
 
-    /// Adds a label to the compiled workflow.
+    /// Adds a label to the compiled workflow and to its pods (`spec.podMetadata`).
     pub fn label(self, key: &str, value: &str) -> Self {
         self.graph
             .borrow_mut()

@@ -73,6 +73,7 @@ pub(crate) struct Graph {
     pub service_account: Option<String>,
     pub parallelism: Option<u32>,
     pub labels: Vec<(String, String)>,
+    pub settings: super::Settings,
     /// Every task name in use, and the next numeric suffix to try per base name, so naming a
     /// new task stays O(1) however large the pipeline.
     pub names: std::collections::HashMap<String, usize>,

@@ -40,11 +40,14 @@
 mod builder;
 mod condition;
 mod graph;
+mod settings;
 mod task;
 
 pub use builder::Pipeline;
 pub use condition::{CompareOp, Condition};
 pub use graph::{ArtifactSource, OutputRef, TaskId};
+pub use settings::{PodGc, Ttl};
 pub use task::{FanOut, Task};
 
 pub(crate) use graph::{Graph, PipelineParam, TaskNode};
+pub(crate) use settings::Settings;

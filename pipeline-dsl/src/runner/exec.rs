@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::duration;
 use super::interrupt;
-use crate::argo::RetryStrategy;
+use crate::argo::{expr, expr::Expr, RetryStrategy};
 
 /// Why an attempt did not succeed.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,8 @@ pub(crate) struct AttemptError {
     pub message: String,
     /// Last non-empty line the process wrote on stderr.
     pub last_line: Option<String>,
+    /// The process's exit code, when it exited by itself (Argo's `lastRetry.exitCode`).
+    pub exit_code: Option<i32>,
 }
 
 impl AttemptError {
@@ -30,6 +32,7 @@ impl AttemptError {
             errored: true,
             message: message.into(),
             last_line: None,
+            exit_code: None,
         }
     }
 }
@@ -144,6 +147,7 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         errored: false,
         message,
         last_line,
+        exit_code: if timed_out { None } else { status.code() },
     })
 }
 
@@ -198,6 +202,8 @@ pub(crate) struct RetryPlan {
     pub cap: Option<Duration>,
     /// No retry starts later than this after the first attempt.
     pub max_duration: Option<Duration>,
+    /// `retryStrategy.expression`: a retry also needs it to be true.
+    pub expression: Option<(String, Expr)>,
 }
 
 impl RetryPlan {
@@ -211,6 +217,7 @@ impl RetryPlan {
             factor: 1,
             cap: None,
             max_duration: None,
+            expression: None,
         }
     }
 
@@ -235,7 +242,20 @@ impl RetryPlan {
         };
         // Argo: an empty retryStrategy retries forever; bound it instead of hanging.
         let limit = int("limit", &rs.limit)?.unwrap_or(u32::MAX).min(1000);
-        let (on_failure, on_error) = match rs.retry_policy.as_deref() {
+        let expression = rs
+            .expression
+            .as_ref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| {
+                expr::parse(e)
+                    .map(|parsed| (e.clone(), parsed))
+                    .map_err(|err| format!("retryStrategy.expression `{e}`: {err}"))
+            })
+            .transpose()?;
+        // `RetryPolicyActual` (workflow_types.go): no policy means Always when an expression
+        // decides, OnFailure otherwise.
+        let (on_failure, on_error) = match rs.retry_policy.as_deref().filter(|p| !p.is_empty()) {
+            None if expression.is_some() => (true, true),
             None | Some("OnFailure") => (true, false),
             Some("Always") => (true, true),
             Some("OnError" | "OnTransientError") => (false, true),
@@ -250,6 +270,7 @@ impl RetryPlan {
             factor: int("backoff.factor", &backoff.factor)?.unwrap_or(1).max(1),
             cap: dur("backoff.cap", &backoff.cap)?,
             max_duration: dur("backoff.maxDuration", &backoff.max_duration)?,
+            expression,
         })
     }
 
@@ -266,10 +287,45 @@ impl RetryPlan {
             None => Some(wait),
         }
     }
+
+    /// Whether `retryStrategy.expression` lets attempt `n`'s failure `e` (which took `took`) be
+    /// retried, with the variables Argo gives it (`buildRetryStrategyLocalScope` in
+    /// `workflow/controller/operator.go`: all strings; exit code `-1` when there is none).
+    fn expression_allows(&self, n: u32, e: &AttemptError, took: Duration) -> Result<bool, String> {
+        let Some((text, parsed)) = &self.expression else {
+            return Ok(true);
+        };
+        let vars = [
+            ("retries", (n - 1).to_string()),
+            (
+                "lastRetry.exitCode",
+                e.exit_code.map_or("-1".into(), |c| c.to_string()),
+            ),
+            (
+                "lastRetry.status",
+                if e.errored { "Error" } else { "Failed" }.into(),
+            ),
+            ("lastRetry.duration", took.as_secs_f64().to_string()),
+            ("lastRetry.message", e.message.clone()),
+        ];
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        };
+        match expr::evaluate(parsed, &lookup) {
+            Ok(expr::Value::Bool(b)) => Ok(b),
+            Ok(other) => Err(format!(
+                "retryStrategy.expression `{text}` is {other:?}, not a bool"
+            )),
+            Err(err) => Err(format!("retryStrategy.expression `{text}`: {err}")),
+        }
+    }
 }
 
 /// Runs `attempt(1)`, `attempt(2)`, ... until one succeeds or the plan stops retrying. Returns
-/// the last result and the number of attempts.
+/// the last result and the number of attempts. The order of checks is Argo's
+/// (`processNodeRetries`, `workflow/controller/operator.go`): policy, limit, then expression.
 pub(crate) fn with_retries<T>(
     plan: &RetryPlan,
     mut attempt: impl FnMut(u32) -> Result<T, AttemptError>,
@@ -277,16 +333,30 @@ pub(crate) fn with_retries<T>(
     let started = Instant::now();
     let mut n = 1;
     loop {
-        let result = attempt(n);
-        let retry = match &result {
+        let attempt_started = Instant::now();
+        let mut result = attempt(n);
+        let took = attempt_started.elapsed();
+        let retry = match &mut result {
             Ok(_) => false,
             Err(_) if interrupt::received().is_some() => false,
             Err(e) => {
                 n <= plan.limit
-                    && if e.errored {
+                    && (if e.errored {
                         plan.on_error
                     } else {
                         plan.on_failure
+                    })
+                    && match plan.expression_allows(n, e, took) {
+                        Ok(true) => true,
+                        Ok(false) => {
+                            e.message
+                                .push_str(" (not retried: retryStrategy.expression is false)");
+                            false
+                        }
+                        Err(why) => {
+                            e.message.push_str(&format!(" (not retried: {why})"));
+                            false
+                        }
                     }
             }
         };
@@ -351,6 +421,7 @@ mod tests {
                 errored: false,
                 message: "exit status 1".into(),
                 last_line: None,
+                exit_code: Some(1),
             })
         });
         assert_eq!(attempts, 1, "OnError does not retry a failure");
@@ -359,5 +430,59 @@ mod tests {
             ..Default::default()
         };
         assert!(RetryPlan::from_strategy(Some(&bad)).is_err());
+    }
+
+    fn failed(code: i32) -> AttemptError {
+        AttemptError {
+            errored: false,
+            message: format!("exit status {code}"),
+            last_line: None,
+            exit_code: Some(code),
+        }
+    }
+
+    #[test]
+    fn expression_stops_retries_of_exit_code_2() {
+        let rs = RetryStrategy {
+            limit: Some("3".into()),
+            retry_policy: Some("Always".into()),
+            expression: Some("lastRetry.exitCode != '2'".into()),
+            ..Default::default()
+        };
+        let plan = RetryPlan::from_strategy(Some(&rs)).unwrap();
+        let (result, attempts) = with_retries(&plan, |_| -> Result<(), _> { Err(failed(2)) });
+        assert_eq!(attempts, 1, "exit code 2 is not retried");
+        assert!(result.unwrap_err().message.contains("expression is false"));
+        let (_, attempts) = with_retries(&plan, |_| -> Result<(), _> { Err(failed(1)) });
+        assert_eq!(attempts, 4, "exit code 1 is retried up to the limit");
+        let (_, attempts) = with_retries(&plan, |_| -> Result<(), _> {
+            Err(AttemptError::error("pod deleted"))
+        });
+        assert_eq!(
+            attempts, 4,
+            "an Error (exit code -1) is retried under Always"
+        );
+        let (_, attempts) = with_retries(&plan, |n| -> Result<(), _> {
+            Err(failed(if n < 3 { 1 } else { 2 }))
+        });
+        assert_eq!(
+            attempts, 3,
+            "the expression sees the last attempt's exit code"
+        );
+        // No policy with an expression: Always (RetryPolicyActual).
+        let implicit = RetryStrategy {
+            retry_policy: None,
+            ..rs.clone()
+        };
+        let plan = RetryPlan::from_strategy(Some(&implicit)).unwrap();
+        assert!(plan.on_error && plan.on_failure);
+        let broken = RetryStrategy {
+            expression: Some("asInt(lastRetry.message) > 1".into()),
+            ..rs
+        };
+        let plan = RetryPlan::from_strategy(Some(&broken)).unwrap();
+        let (result, attempts) = with_retries(&plan, |_| -> Result<(), _> { Err(failed(1)) });
+        assert_eq!(attempts, 1, "an expression that errors stops retrying");
+        assert!(result.unwrap_err().message.contains("Atoi"));
     }
 }

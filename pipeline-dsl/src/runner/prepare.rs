@@ -73,7 +73,14 @@ pub(crate) fn prepare<'w>(
     if let Some(expr) = &task.when {
         match substitute(expr, &scope).and_then(|text| when::evaluate(&text).map(|b| (b, text))) {
             Ok((true, _)) => {}
-            Ok((false, text)) => return Prepared::Skipped(format!("when `{text}` is false")),
+            Ok((false, text)) => {
+                let values = expression_values(expr, &scope);
+                return Prepared::Skipped(if values.is_empty() {
+                    format!("when `{text}` is false")
+                } else {
+                    format!("when is false ({values})")
+                });
+            }
             Err(e) => return Prepared::Error(e),
         }
     }
@@ -176,4 +183,26 @@ fn gather(ctx: &Ctx, key: &str) -> Option<Source> {
         .filter(|(name, _)| !name.is_empty())
         .collect();
     (!members.is_empty()).then_some(Source::Gathered(members))
+}
+
+/// For a `when` with expression tags (which resolve to a bare `false`): `name=value, ...` of
+/// the variables they read, so a skip says what was compared.
+fn expression_values(when: &str, scope: &Scope) -> String {
+    let mut values: Vec<String> = Vec::new();
+    for tag in crate::argo::validate::tags(when).unwrap_or_default() {
+        let crate::argo::validate::Tag::Expression(e) = tag else {
+            continue;
+        };
+        let Ok(parsed) = crate::argo::expr::parse(e) else {
+            continue;
+        };
+        for var in parsed.variables() {
+            let name = var.join(".");
+            let shown = format!("{name}={}", scope.get(&name).unwrap_or("?"));
+            if !values.contains(&shown) {
+                values.push(shown);
+            }
+        }
+    }
+    values.join(", ")
 }

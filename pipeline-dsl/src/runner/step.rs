@@ -160,7 +160,7 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
     }
     let mut retry_strategy = template.retry_strategy.clone();
     if let Some(rs) = &mut retry_strategy {
-        for field in [&mut rs.limit].into_iter().flatten() {
+        for field in [&mut rs.limit, &mut rs.expression].into_iter().flatten() {
             *field = substitute(field, &scope)?;
         }
     }

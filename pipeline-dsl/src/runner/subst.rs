@@ -22,6 +22,17 @@ impl Scope {
         self.vars.get(name).map(String::as_str)
     }
 
+    /// The text of an expression tag's body (`{{=...}}`), as Argo writes it: the expr subset of
+    /// [`crate::argo::expr`] over this scope's variables; an error names the expression.
+    pub(crate) fn evaluate(&self, expression: &str) -> Result<String, String> {
+        let fail = |e: String| format!("cannot evaluate `{{{{={expression}}}}}`: {e}");
+        let parsed = crate::argo::expr::parse(expression).map_err(fail)?;
+        crate::argo::expr::evaluate(&parsed, &|name| self.get(name).map(str::to_owned))
+            .map_err(fail)?
+            .to_text()
+            .ok_or_else(|| fail("the result is nil".into()))
+    }
+
     /// Adds `{{item}}` and, for an object, `{{item.FIELD}}` for each field.
     pub(crate) fn set_item(&mut self, item: &Value) {
         self.set("item", render(item));
@@ -53,10 +64,10 @@ pub(crate) fn substitute(text: &str, scope: &Scope) -> Result<String, String> {
         };
         let tag = rest[start + 2..start + 2 + len].trim();
         out.push_str(&rest[..start]);
-        if tag.starts_with('=') {
-            return Err(format!(
-                "expression tag `{{{{{tag}}}}}` is not supported by the local runner"
-            ));
+        if let Some(expression) = tag.strip_prefix('=') {
+            out.push_str(&scope.evaluate(expression)?);
+            rest = &rest[start + 2 + len + 2..];
+            continue;
         }
         match scope.get(tag) {
             Some(value) => out.push_str(value),
@@ -120,7 +131,17 @@ mod tests {
         let err = substitute("x {{workflow.nope}}", &scope).unwrap_err();
         assert!(err.contains("{{workflow.nope}}"), "{err}");
         assert_eq!(substitute("a {{ b", &scope).unwrap(), "a {{ b");
-        assert!(substitute("{{=1+1}}", &scope).is_err());
+        assert!(
+            substitute("{{=1+1}}", &scope).is_err(),
+            "outside the subset"
+        );
+        assert_eq!(
+            substitute("{{=workflow.name == 'wf-abc'}} {{=item.key}}", &scope).unwrap(),
+            "true 00001"
+        );
+        let err =
+            substitute("{{=asFloat(item.key) > asFloat(workflow.name)}}", &scope).unwrap_err();
+        assert!(err.contains("ParseFloat"), "{err}");
     }
 
     #[test]

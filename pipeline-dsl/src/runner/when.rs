@@ -250,6 +250,18 @@ mod tests {
         assert_eq!(evaluate("(1 < 2) && (abc < abd)"), Ok(true));
         assert_eq!(evaluate("0.5>=0.8"), Ok(false));
         assert_eq!(evaluate("1e3 == 1000"), Ok(true));
+        // What an expression tag leaves for govaluate.
+        assert_eq!(evaluate("false"), Ok(false));
+    }
+
+    #[test]
+    fn raw_non_numbers_error_as_in_argo() {
+        // The pre-issue-8 form `{{acc}} >= {{threshold}}` after substitution: Argo's govaluate
+        // fails on these and the task ends Error (dag.go); the compiler now emits a guarded
+        // expression tag instead.
+        for text in ["null >= 0.8", "0.9 >= 80%", "NaN >= 0.8"] {
+            assert!(evaluate(text).is_err(), "{text}");
+        }
     }
 
     #[test]

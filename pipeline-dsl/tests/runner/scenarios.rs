@@ -182,7 +182,7 @@ fn when_false_skips_and_omits_downstream() {
         .message
         .as_deref()
         .unwrap()
-        .contains("0.75 >= 0.9"));
+        .contains("accuracy=0.75, workflow.parameters.threshold=0.9)"));
     assert_eq!(statuses(&s, "announce"), [StepStatus::Omitted]);
     assert_eq!(count(&env.trace(), "publish"), 0);
     // Lower the threshold: the gate opens; the upstream steps come from the cache.

@@ -68,7 +68,13 @@ pub struct PublishOutputs {
 /// - `model_alias`: `""`, or an alias (e.g. `champion`) to point at the new version.
 /// - `require_tracking`: fail (instead of warn) when the registry cannot be reached.
 #[allow(clippy::too_many_arguments)]
-#[component(retries = 2, backoff = "10s", cpu = "250m", memory = "256Mi")]
+#[component(
+    retries = 2,
+    backoff = "10s",
+    retry_policy = "Always",
+    cpu = "250m",
+    memory = "256Mi"
+)]
 pub fn publish(
     passengers: Input<Dataset<Passenger>>,
     featurizer: Input<Json<Featurizer>>,

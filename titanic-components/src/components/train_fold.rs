@@ -19,7 +19,13 @@ pub struct TrainFoldOutputs {
 /// - `folds`: number of stratified folds.
 /// - `fold_seed`: seed of the fold assignment.
 /// - `params`: network and optimizer hyper-parameters.
-#[component(retries = 1, cpu = "1", memory = "512Mi", timeout = "10m")]
+#[component(
+    retries = 1,
+    retry_policy = "Always",
+    cpu = "1",
+    memory = "512Mi",
+    timeout = "10m"
+)]
 pub fn train_fold(
     features: Input<Json<FeatureMatrix>>,
     fold: u32,

@@ -56,6 +56,9 @@ pub struct WorkflowSpec {
     /// Labels and annotations added to the Workflow object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_metadata: Option<WorkflowMetadata>,
+    /// Labels and annotations of every pod of the workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_metadata: Option<super::Metadata>,
     /// All templates (container and DAG templates).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<Template>,

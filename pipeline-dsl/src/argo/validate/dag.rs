@@ -189,6 +189,34 @@ fn check_task_shape(
     cx: &DagCtx<'_>,
     errs: &mut ValidationErrors,
 ) {
+    for tag in task
+        .when
+        .as_deref()
+        .map(super::tags)
+        .and_then(Result::ok)
+        .unwrap_or_default()
+    {
+        // A hyphenated name without index syntax is reported (with a hint) by the variable
+        // checks; one error per mistake.
+        let hyphen = |e: &str| {
+            super::expr::expression_refs(e)
+                .iter()
+                .any(|r| r.hyphen_after)
+        };
+        if let super::Tag::Expression(e) = tag {
+            if let Err(reason) = crate::argo::expr::parse(e) {
+                if hyphen(e) {
+                    continue;
+                }
+                let kind = ErrorKind::BadExpression {
+                    field: "when",
+                    expression: e.to_owned(),
+                    reason,
+                };
+                errs.push(at, kind);
+            }
+        }
+    }
     let uses_deps = using_depends || !task.dependencies.is_empty();
     if uses_deps && task.name.starts_with(|c: char| c.is_ascii_digit()) {
         errs.push(at, ErrorKind::TaskNameStartsWithDigit(task.name.clone()));

@@ -253,6 +253,18 @@ pub enum ErrorKind {
         /// Why it is not in scope.
         reason: String,
     },
+    /// An expression (a `{{=...}}` tag in `when`, or `retryStrategy.expression`) outside the
+    /// expr subset the compiler emits and the local runner evaluates, or reading variables the
+    /// field does not see.
+    #[error("{field} expression `{expression}`: {reason}")]
+    BadExpression {
+        /// The field.
+        field: &'static str,
+        /// The expression.
+        expression: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// An invalid retryPolicy.
     #[error("retryStrategy.retryPolicy {0:?} is invalid (use Always, OnFailure, OnError, OnTransientError)")]
     InvalidRetryPolicy(String),

@@ -276,6 +276,39 @@ fn check_retry(at: &str, r: &RetryStrategy, errs: &mut ValidationErrors) {
     if let Some(b) = &r.backoff {
         check_backoff(at, b, errs);
     }
+    if let Some(e) = r.expression.as_deref().filter(|e| !syntax::has_tag(e)) {
+        if let Err(reason) = check_retry_expression(e) {
+            let kind = ErrorKind::BadExpression {
+                field: "retryStrategy",
+                expression: e.to_owned(),
+                reason,
+            };
+            errs.push(at, kind);
+        }
+    }
+}
+
+/// `retryStrategy.expression` sees only `retries` and `lastRetry.{exitCode,status,duration,
+/// message}` (argo `buildRetryStrategyLocalScope`, `workflow/controller/operator.go`).
+fn check_retry_expression(e: &str) -> Result<(), String> {
+    let parsed = crate::argo::expr::parse(e)?;
+    for var in parsed.variables() {
+        let ok = match var {
+            [one] => one == "retries",
+            [root, field] => {
+                root == "lastRetry"
+                    && ["exitCode", "status", "duration", "message"].contains(&field.as_str())
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(format!(
+                "`{}` is not in scope (only retries and lastRetry.exitCode/status/duration/message)",
+                var.join(".")
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_backoff(at: &str, b: &Backoff, errs: &mut ValidationErrors) {

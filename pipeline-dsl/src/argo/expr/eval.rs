@@ -1,0 +1,152 @@
+//! Evaluation with expr-lang's runtime semantics for the subset: `==` across types is false,
+//! ordering needs two numbers or two strings, `&&`/`||`/`!`/`?:` need booleans (and
+//! short-circuit), `asFloat`/`asInt` parse strings like Go's `strconv.ParseFloat`/`Atoi`.
+
+use super::parse::Expr;
+
+/// A value of the subset.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string (every Argo variable is one).
+    Str(String),
+    /// A number (expr's int and float).
+    Num(f64),
+    /// A boolean.
+    Bool(bool),
+    /// `nil`.
+    Nil,
+}
+
+impl Value {
+    /// The value as Argo writes an expression tag's result into text (`json.Marshal`, strings
+    /// unquoted): `true`, `0.5`, `2`, raw strings. `nil` has no text (Argo fails the tag).
+    pub fn to_text(&self) -> Option<String> {
+        match self {
+            Value::Str(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Num(n) => Some(number_text(*n)),
+            Value::Nil => None,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+            Value::Num(_) => "number",
+            Value::Bool(_) => "bool",
+            Value::Nil => "nil",
+        }
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Evaluates `expr`; `lookup` maps a dotted variable name (`lastRetry.exitCode`) to its value.
+pub fn evaluate(expr: &Expr, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Value, String> {
+    Ok(match expr {
+        Expr::Str(s) => Value::Str(s.clone()),
+        Expr::Num(n) => Value::Num(*n),
+        Expr::Bool(b) => Value::Bool(*b),
+        Expr::Nil => Value::Nil,
+        Expr::Var(path) => {
+            let name = path.join(".");
+            Value::Str(lookup(&name).ok_or_else(|| format!("unknown variable `{name}`"))?)
+        }
+        Expr::Call(f, args) => call(f, evaluate(&args[0], lookup)?)?,
+        Expr::Unary(op, a) => match (*op, evaluate(a, lookup)?) {
+            ("!", Value::Bool(b)) => Value::Bool(!b),
+            ("-", Value::Num(n)) => Value::Num(-n),
+            (op, v) => return Err(format!("invalid operation: {op} {}", v.kind())),
+        },
+        Expr::Binary(op @ ("&&" | "||"), a, b) => {
+            let lhs = boolean(op, evaluate(a, lookup)?)?;
+            // expr jumps over the right operand when the left decides.
+            if (*op == "&&" && !lhs) || (*op == "||" && lhs) {
+                Value::Bool(lhs)
+            } else {
+                Value::Bool(boolean(op, evaluate(b, lookup)?)?)
+            }
+        }
+        Expr::Binary(op, a, b) => binary(op, evaluate(a, lookup)?, evaluate(b, lookup)?)?,
+        Expr::Cond(c, a, b) => {
+            if boolean("?:", evaluate(c, lookup)?)? {
+                evaluate(a, lookup)?
+            } else {
+                evaluate(b, lookup)?
+            }
+        }
+    })
+}
+
+fn boolean(op: &str, v: Value) -> Result<bool, String> {
+    match v {
+        Value::Bool(b) => Ok(b),
+        other => Err(format!(
+            "invalid operation: {op} needs a bool, got {}",
+            other.kind()
+        )),
+    }
+}
+
+fn call(f: &str, v: Value) -> Result<Value, String> {
+    match (f, v) {
+        ("asFloat" | "float", Value::Num(n)) => Ok(Value::Num(n)),
+        ("asFloat" | "float", Value::Str(s)) => s
+            .parse::<f64>()
+            .map(Value::Num)
+            .map_err(|_| format!("strconv.ParseFloat: parsing {s:?}: invalid syntax")),
+        ("asInt" | "int", Value::Num(n)) => Ok(Value::Num(n.trunc())),
+        ("asInt" | "int", Value::Str(s)) => s
+            .parse::<i64>()
+            .map(|i| Value::Num(i as f64))
+            .map_err(|_| format!("strconv.Atoi: parsing {s:?}: invalid syntax")),
+        ("string", v) => Ok(Value::Str(v.to_text().unwrap_or_else(|| "<nil>".into()))),
+        (f, v) => Err(format!("invalid argument for {f} (type {})", v.kind())),
+    }
+}
+
+fn binary(op: &str, a: Value, b: Value) -> Result<Value, String> {
+    use std::cmp::Ordering;
+    let ordering = match (&a, &b) {
+        (Value::Num(x), Value::Num(y)) => x.partial_cmp(y),
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        _ => None,
+    };
+    Ok(Value::Bool(match op {
+        "==" => a == b,
+        "!=" => a != b,
+        "matches" => match (&a, &b) {
+            (Value::Str(s), Value::Str(pattern)) => regex::Regex::new(pattern)
+                .map_err(|e| format!("bad regular expression {pattern:?}: {e}"))?
+                .is_match(s),
+            _ => {
+                return Err(format!(
+                    "invalid operation: {} matches {}",
+                    a.kind(),
+                    b.kind()
+                ))
+            }
+        },
+        _ => {
+            let Some(ord) = ordering else {
+                if let (Value::Num(_), Value::Num(_)) = (&a, &b) {
+                    // NaN compares false with everything, as in Go.
+                    return Ok(Value::Bool(false));
+                }
+                return Err(format!("invalid operation: {} {op} {}", a.kind(), b.kind()));
+            };
+            match op {
+                "<" => ord == Ordering::Less,
+                "<=" => ord != Ordering::Greater,
+                ">" => ord == Ordering::Greater,
+                _ => ord != Ordering::Less,
+            }
+        }
+    }))
+}

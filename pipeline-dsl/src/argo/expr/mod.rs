@@ -1,0 +1,67 @@
+//! The subset of the expr language (github.com/expr-lang/expr) that Argo evaluates in `{{=...}}`
+//! tags and in `retryStrategy.expression`, as the compiler emits it and the local runner and the
+//! validator read it.
+//!
+//! Argo builds the environment with `util/expr/env/env.go` `GetFuncMap`: the variables (all
+//! strings: `tasks.x.outputs.parameters.p`, `workflow.parameters.p`, `lastRetry.exitCode`, ...)
+//! plus `asInt`/`asFloat` (aliases of expr's `int`/`float`), `sprig`, `jsonpath`, `toJson`.
+//!
+//! Supported: string literals (`'...'`, `"..."`), numbers, `true`/`false`/`nil`, variables with
+//! `.name` and `['name']` access, `asFloat`/`float`/`asInt`/`int`/`string` calls, `!`/`not`,
+//! unary `-`, `== != < <= > >=`, `matches` (RE2 syntax), `&&`/`and`, `||`/`or`, `?:` and
+//! parentheses. Anything else is a parse error naming what was found.
+
+mod eval;
+mod parse;
+
+pub use eval::{evaluate, Value};
+pub use parse::{parse, Expr};
+
+/// A path in the expression environment (`tasks['train-fold'].outputs.result` is
+/// `["tasks", "train-fold", "outputs", "result"]`) written the way expr reads it: `.name` for
+/// identifiers, `['name']` for anything else (hyphenated task and parameter names).
+pub fn path_text(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, s) in segments.iter().enumerate() {
+        let ident = !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !s.starts_with(|c: char| c.is_ascii_digit());
+        if i == 0 {
+            out.push_str(s);
+        } else if ident {
+            out.push('.');
+            out.push_str(s);
+        } else {
+            out.push('[');
+            out.push_str(&quote(s));
+            out.push(']');
+        }
+    }
+    out
+}
+
+/// `s` as a single-quoted expr string literal.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' | '\'' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// An RE2 pattern matching what both Go's `strconv.ParseFloat` and Rust's `f64` parser read as a
+/// finite decimal number: the guard the compiler puts before `asFloat` so that `NaN`, `null`,
+/// `80%` or an empty value make a numeric condition false instead of an evaluation error.
+pub const NUMBER_PATTERN: &str = "^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$";
+
+#[cfg(test)]
+mod tests;
