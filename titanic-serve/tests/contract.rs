@@ -11,7 +11,7 @@ const DEMO: &str = r#"{"PassengerId":892,"Name":"Kelly, Mr. James","Pclass":3,"A
 
 /// A server on the pipeline's model (it starts in milliseconds; each test has its own).
 fn server() -> Server {
-    Server::start(&["--body-limit", "65536"])
+    Server::start(&["--body-limit", "262144"])
 }
 
 fn demo() -> Value {
@@ -224,10 +224,10 @@ fn every_bad_input_is_a_4xx_envelope_naming_the_fields() {
         }
     }
     // Too large for --body-limit: 413, also when the length is not announced (chunked).
-    let big = format!("{{\"Name\":\"{}\"}}", "x".repeat(70_000));
+    let big = format!("{{\"Name\":\"{}\"}}", "x".repeat(300_000));
     let (status, v) = s.post("/predict", big.as_bytes());
     assert_eq!(status, 413, "{v}");
-    assert!(v["error"].as_str().unwrap().contains("65536"));
+    assert!(v["error"].as_str().unwrap().contains("262144"));
     let chunk = format!("POST /predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{big}\r\n0\r\n\r\n", big.len());
     assert_eq!(raw(s.port, chunk.as_bytes()).unwrap().0, 413);
     // Wrong method and route: JSON 405/404.

@@ -54,7 +54,7 @@ fn refuses_to_start_on_a_missing_corrupt_or_incompatible_model() {
         assert_eq!(code, 1, "{err}");
         assert_eq!(err.lines().count(), 1, "one clear line: {err}");
         assert!(
-            err.starts_with("error: model") && err.contains(needle),
+            err.starts_with("error: ") && err.contains(needle),
             "{needle}: {err}"
         );
         assert!(started.elapsed() < Duration::from_secs(10));
@@ -184,7 +184,10 @@ fn every_request_is_in_the_beacon_across_a_graceful_shutdown() {
         }
         assert!(l["inputs"].get("Name").is_none(), "Name is redacted: {l}");
     }
-    let ok = lines.iter().find(|l| l["status"] == 200).unwrap();
+    let ok = lines
+        .iter()
+        .find(|l| l["status"] == 200 && l["route"] == "/predict")
+        .unwrap();
     assert_eq!(ok["inputs"]["Pclass"], 3);
     assert!(ok["output"]["SurvivalChance"].as_f64().is_some());
     let bad = lines.iter().find(|l| l["status"] == 400).unwrap();
