@@ -101,7 +101,7 @@ impl SubmitArgs {
         out: &mut dyn Write,
     ) -> Result<Outcome, String> {
         for p in &self.params {
-            if !p.split_once('=').is_some_and(|(k, _)| !k.is_empty()) {
+            if p.split_once('=').is_none_or(|(k, _)| k.is_empty()) {
                 return Err(format!("--param expects NAME=VALUE, got `{p}`"));
             }
         }

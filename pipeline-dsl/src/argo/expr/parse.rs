@@ -107,7 +107,7 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
             out.push(Tok::Op("-"));
             i += 1;
         } else if let Some(op) = OPS.iter().find(|op| text[i..].starts_with(**op)) {
-            out.push(Tok::Op(*op));
+            out.push(Tok::Op(op));
             i += op.len();
         } else {
             let ch = text[i..].chars().next().unwrap_or('?');
