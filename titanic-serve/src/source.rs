@@ -66,7 +66,7 @@ impl ModelSource {
         };
         match (model, bucket, key) {
             (Some(m), _, _) if m.starts_with("s3://") => s3(m),
-            (Some(m), _, _) if m.is_empty() => Err(LoadError::Missing),
+            (Some(""), _, _) => Err(LoadError::Missing),
             (Some(m), _, _) => Ok(ModelSource::File(PathBuf::from(m))),
             (None, Some(b), Some(k)) => s3(&format!("s3://{b}/{}", k.trim_start_matches('/'))),
             _ => Err(LoadError::Missing),
