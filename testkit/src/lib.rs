@@ -133,6 +133,35 @@ impl Service {
         ))
     }
 
+    /// Python's `http.server` (the venv's interpreter, next to `moto_server`) serving `dir`, or
+    /// `None` when it is not installed (see the crate docs).
+    pub fn http(dir: &Path) -> Option<Service> {
+        let python = program("MOTO_SERVER", "moto_server")?.with_file_name("python");
+        Some(Service::spawn(
+            "python -m http.server",
+            |port, _| {
+                let mut c = Command::new(&python);
+                c.args(["-m", "http.server", "--bind", "127.0.0.1", "--directory"])
+                    .arg(dir)
+                    .arg(port.to_string());
+                c
+            },
+            |_| true,
+            Duration::from_secs(60),
+        ))
+    }
+
+    /// The `AWS_*` variables a child process needs to reach this service as S3 (moto accepts
+    /// any credentials).
+    pub fn s3_env(&self) -> [(&'static str, String); 4] {
+        [
+            ("AWS_ENDPOINT_URL", self.url()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_REGION", "us-east-1".into()),
+        ]
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

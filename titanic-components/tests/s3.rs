@@ -5,136 +5,21 @@
 //! `scripts/test.sh`), which makes a missing moto a failure.
 
 use pipeline_remote::{RemoteError, S3Client, S3Config, S3Url};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
+use testkit::Service;
 use titanic_components::model::bundle::ModelBundle;
 
 mod common;
 use common::{only_run, repo_root};
 
-/// A server process on a loopback port, killed (by its pid) when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
 /// A running `moto_server`.
-type Moto = Server;
+type Moto = Service;
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// `$MOTO_SERVER` or `.venv/bin/moto_server`, or `None` (after a NOTICE) when it is missing
-/// and not required.
-fn moto_program() -> Option<PathBuf> {
-    let program = std::env::var_os("MOTO_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".venv/bin/moto_server"));
-    if program.exists() {
-        return Some(program);
-    }
-    assert!(
-        std::env::var_os("REQUIRE_SERVICES").is_none(),
-        "REQUIRE_SERVICES is set but {} does not exist",
-        program.display()
-    );
-    eprintln!(
-        "NOTICE: {} not found; S3 test skipped (run ./scripts/test.sh)",
-        program.display()
-    );
-    None
-}
-
-impl Server {
-    /// Starts `program args... <port>`-style servers and waits until the port accepts.
-    fn spawn(program: &Path, args: impl FnOnce(u16) -> Vec<String>) -> Server {
-        let port = free_port();
-        let child = Command::new(program)
-            .args(args(port))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
-        let server = Server { child, port };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "{} did not listen on {port} within 60 s",
-                program.display()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        server
-    }
-
-    /// Starts moto (see [`moto_program`]).
-    fn start() -> Option<Moto> {
-        let program = moto_program()?;
-        Some(Server::spawn(&program, |port| {
-            vec![
-                "-H".into(),
-                "127.0.0.1".into(),
-                "-p".into(),
-                port.to_string(),
-            ]
-        }))
-    }
-
-    /// Python's `http.server` (from the same venv as moto) serving `dir`.
-    fn http(dir: &Path) -> Option<Server> {
-        let python = moto_program()?.with_file_name("python");
-        let dir = dir.display().to_string();
-        Some(Server::spawn(&python, |port| {
-            [
-                "-m",
-                "http.server",
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-                &dir,
-                &port.to_string(),
-            ]
-            .map(String::from)
-            .to_vec()
-        }))
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn config(&self) -> S3Config {
-        config(&self.endpoint())
-    }
-
-    fn client(&self) -> S3Client {
-        S3Client::new(&self.config()).unwrap()
-    }
-
-    /// The `AWS_*` variables a child process needs to reach this server.
-    fn env(&self) -> [(&'static str, String); 4] {
-        [
-            ("AWS_ENDPOINT_URL", self.endpoint()),
-            ("AWS_ACCESS_KEY_ID", "testing".into()),
-            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-            ("AWS_REGION", "us-east-1".into()),
-        ]
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A client of `moto`.
+fn client(moto: &Moto) -> S3Client {
+    S3Client::new(&config(&moto.url())).unwrap()
 }
 
 fn config(endpoint: &str) -> S3Config {
@@ -159,7 +44,7 @@ fn train_csv() -> Vec<u8> {
 fn titanic(moto: &Moto, cwd: &Path, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_titanic"))
         .args(args)
-        .envs(moto.env())
+        .envs(moto.s3_env())
         .current_dir(cwd)
         .output()
         .expect("spawn titanic");
@@ -170,8 +55,8 @@ fn titanic(moto: &Moto, cwd: &Path, args: &[&str]) -> (bool, String) {
 
 #[test]
 fn client_puts_gets_and_names_what_is_wrong() {
-    let Some(moto) = Moto::start() else { return };
-    let s3 = moto.client();
+    let Some(moto) = Moto::moto() else { return };
+    let s3 = client(&moto);
     s3.create_bucket("data").unwrap();
     s3.create_bucket("data").unwrap(); // already ours: fine
     let object = url("s3://data/some/key.bin");
@@ -195,7 +80,7 @@ fn client_puts_gets_and_names_what_is_wrong() {
         "{no_bucket}"
     );
 
-    let closed = format!("http://127.0.0.1:{}", free_port());
+    let closed = format!("http://127.0.0.1:{}", testkit::free_port());
     let started = Instant::now();
     let unreachable = S3Client::new(&config(&closed))
         .unwrap()
@@ -215,8 +100,8 @@ fn client_puts_gets_and_names_what_is_wrong() {
 
 #[test]
 fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
-    let Some(moto) = Moto::start() else { return };
-    let s3 = moto.client();
+    let Some(moto) = Moto::moto() else { return };
+    let s3 = client(&moto);
     for bucket in ["data", "runs", "models"] {
         s3.create_bucket(bucket).unwrap();
     }
@@ -292,7 +177,7 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
 fn ingest_reads_http_and_names_a_bad_url() {
     let data = tempfile::tempdir().unwrap();
     std::fs::write(data.path().join("train.csv"), train_csv()).unwrap();
-    let Some(server) = Server::http(data.path()) else {
+    let Some(server) = Service::http(data.path()) else {
         return;
     };
     let base = format!("http://127.0.0.1:{}", server.port);
@@ -321,13 +206,13 @@ fn ingest_reads_http_and_names_a_bad_url() {
 
 #[test]
 fn unreachable_s3_is_one_clear_error_before_any_work() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::moto() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let closed = format!("http://127.0.0.1:{}", free_port());
+    let closed = format!("http://127.0.0.1:{}", testkit::free_port());
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_titanic"))
         .args(["run", "--artifacts", "s3://runs/titanic"])
-        .envs(moto.env())
+        .envs(moto.s3_env())
         .env("AWS_ENDPOINT_URL", &closed)
         .current_dir(dir.path())
         .output()

@@ -3,28 +3,12 @@
 //! `--watch` (good and bad bundles).
 
 mod common;
-use common::{model, raw, repo_root, serve_bin, Moto, Server};
+use common::{model, raw, refused, repo_root, s3_put, serve_bin, Server};
 use serde_json::{json, Value};
-use std::process::Command;
 use std::time::{Duration, Instant};
+use testkit::Service;
 
 const DEMO: &str = r#"{"PassengerId":892,"Name":"Kelly, Mr. James","Pclass":3,"Age":34.5,"SibSp":0,"Parch":0,"Fare":7.8292,"Sex":"male","Embarked":"Q"}"#;
-
-/// Runs the server expecting it to refuse to start: its exit code and stderr.
-fn refused(args: &[&str], env: &[(&str, String)]) -> (i32, String) {
-    let beacon = tempfile::tempdir().unwrap();
-    let out = Command::new(serve_bin())
-        .args(args)
-        .env("PORT", common::free_port().to_string())
-        .env("BEACON_DIR", beacon.path())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 #[test]
 fn refuses_to_start_on_a_missing_corrupt_or_incompatible_model() {
@@ -95,15 +79,15 @@ fn dockerfile_entrypoint() -> Vec<String> {
 
 #[test]
 fn the_demos_docker_run_loads_the_model_from_s3() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Service::moto() else { return };
     let bytes = std::fs::read(model()).unwrap();
-    moto.put("mybucket", "model.json", &bytes);
+    s3_put(&moto, "mybucket", "model.json", &bytes);
     let argv = dockerfile_entrypoint();
     assert_eq!(argv, ["/usr/local/bin/titanic-serve"]);
     // The image's binary is this build's; everything after it is the demo's, verbatim.
     let mut args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
     args.extend(["--bucket", "mybucket", "--model-path", "model.json"]);
-    let s = Server::start_with(&serve_bin(), &args, &moto.env());
+    let s = Server::start_with(&serve_bin(), &args, &moto.s3_env());
     let (status, v) = s.post("/predict", DEMO.as_bytes());
     assert_eq!(status, 200, "{v}");
     let local = Server::start(&[]);
@@ -115,7 +99,7 @@ fn the_demos_docker_run_loads_the_model_from_s3() {
     // A key that is not there: one clear line, exit 1.
     let (code, err) = refused(
         &["--bucket", "mybucket", "--model-path", "nope.json"],
-        &moto.env(),
+        &moto.s3_env(),
     );
     assert_eq!(code, 1);
     assert!(err.contains("s3://mybucket/nope.json"), "{err}");

@@ -1,24 +1,16 @@
 //! Helpers of the server's integration tests: the sibling binaries, a model the pipeline
 //! produced (trained once per test process), a server process on a loopback port (stopped by
-//! its pid), a raw HTTP client, moto.
+//! its pid), a raw HTTP client, putting a bundle into S3 (moto from `testkit`).
 
 #![allow(dead_code)]
 
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// The workspace root.
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 /// A binary of the workspace built into the same target directory as this test.
 pub fn sibling(name: &str) -> PathBuf {
@@ -78,14 +70,8 @@ pub fn model() -> &'static Path {
     })
 }
 
-/// A free loopback port.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+#[allow(unused_imports)]
+pub use testkit::{free_port, repo_root};
 
 /// A running `titanic-serve` (killed by its pid when dropped, unless stopped).
 pub struct Server {
@@ -225,6 +211,22 @@ impl Drop for Server {
     }
 }
 
+/// Runs the server expecting it to refuse to start: its exit code and stderr.
+pub fn refused(args: &[&str], env: &[(&str, String)]) -> (i32, String) {
+    let beacon = tempfile::tempdir().unwrap();
+    let out = Command::new(serve_bin())
+        .args(args)
+        .env("PORT", free_port().to_string())
+        .env("BEACON_DIR", beacon.path())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
 /// Sends raw bytes, returns status and body (the response must be complete, `Connection: close`).
 pub fn raw(port: u16, request: &[u8]) -> Option<(u16, Vec<u8>)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -256,87 +258,17 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `$MOTO_SERVER` or `.venv/bin/moto_server`, or `None` (after a NOTICE) when it is missing
-/// and `REQUIRE_SERVICES` is not set.
-pub fn moto_program() -> Option<PathBuf> {
-    let program = std::env::var_os("MOTO_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".venv/bin/moto_server"));
-    if program.exists() {
-        return Some(program);
-    }
-    assert!(
-        std::env::var_os("REQUIRE_SERVICES").is_none(),
-        "REQUIRE_SERVICES is set but {} does not exist",
-        program.display()
-    );
-    eprintln!(
-        "NOTICE: {} not found; S3 test skipped (run ./scripts/test.sh)",
-        program.display()
-    );
-    None
-}
-
-/// A `moto_server` on a loopback port, killed by its pid when dropped.
-pub struct Moto {
-    child: Child,
-    pub port: u16,
-}
-
-impl Moto {
-    /// Starts moto, or `None` when it is not installed (see [`moto_program`]).
-    pub fn start() -> Option<Moto> {
-        let program = moto_program()?;
-        let port = free_port();
-        let child = Command::new(program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "moto did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Some(Moto { child, port })
-    }
-
-    /// The `AWS_*` variables that reach this moto.
-    pub fn env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            (
-                "AWS_ENDPOINT_URL",
-                format!("http://127.0.0.1:{}", self.port),
-            ),
-            ("AWS_ACCESS_KEY_ID", "testing".into()),
-            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-            ("AWS_REGION", "us-east-1".into()),
-        ]
-    }
-
-    /// Creates `bucket` (if needed) and puts `bytes` at `key`.
-    pub fn put(&self, bucket: &str, key: &str, bytes: &[u8]) {
-        let s3 = pipeline_remote::S3Client::new(&pipeline_remote::S3Config {
-            endpoint: Some(format!("http://127.0.0.1:{}", self.port)),
-            region: "us-east-1".into(),
-            access_key_id: "testing".into(),
-            secret_access_key: "testing".into(),
-            session_token: None,
-        })
+/// Creates `bucket` (if needed) in the S3 service `moto` and puts `bytes` at `key`.
+pub fn s3_put(moto: &testkit::Service, bucket: &str, key: &str, bytes: &[u8]) {
+    let s3 = pipeline_remote::S3Client::new(&pipeline_remote::S3Config {
+        endpoint: Some(moto.url()),
+        region: "us-east-1".into(),
+        access_key_id: "testing".into(),
+        secret_access_key: "testing".into(),
+        session_token: None,
+    })
+    .unwrap();
+    s3.create_bucket(bucket).unwrap();
+    s3.put(&format!("s3://{bucket}/{key}").parse().unwrap(), bytes)
         .unwrap();
-        s3.create_bucket(bucket).unwrap();
-        s3.put(&format!("s3://{bucket}/{key}").parse().unwrap(), bytes)
-            .unwrap();
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
