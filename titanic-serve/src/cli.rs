@@ -9,9 +9,15 @@ use std::path::PathBuf;
 #[derive(Parser, Debug, Clone)]
 #[command(name = "titanic-serve", version, about)]
 pub struct Args {
-    /// The model bundle: a path to `model.json` or `s3://bucket/key` (endpoint and credentials
-    /// from the usual `AWS_*` variables).
-    #[arg(long, value_name = "PATH|s3://BUCKET/KEY", conflicts_with_all = ["bucket", "model_path"])]
+    /// The model bundle: a path to `model.json`, `s3://bucket/key` (endpoint and credentials
+    /// from the usual `AWS_*` variables), or a model in MLflow's registry or runs:
+    /// `models:/NAME@ALIAS`, `models:/NAME/VERSION`, `runs:/RUN_ID/PATH` (the server from
+    /// `MLFLOW_TRACKING_URI`, credentials from `MLFLOW_TRACKING_TOKEN` or `_USERNAME`/`_PASSWORD`).
+    #[arg(
+        long,
+        value_name = "PATH|s3://BUCKET/KEY|models:/NAME@ALIAS",
+        conflicts_with_all = ["bucket", "model_path"]
+    )]
     pub model: Option<String>,
     /// The demo's form: the bucket holding the bundle (with `--model-path`).
     #[arg(long, requires = "model_path")]
@@ -45,8 +51,9 @@ pub struct Args {
     /// Largest request body accepted, in bytes; larger bodies get 413.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub body_limit: usize,
-    /// Check the model's file or S3 object every SECONDS and reload it when it changed (SIGHUP
-    /// reloads at once in any case).
+    /// Check the model's file or S3 object every SECONDS and reload it when it changed; with
+    /// `models:/NAME@ALIAS`, follow the alias to whatever version it points at (SIGHUP reloads at
+    /// once in any case).
     #[arg(long, value_name = "SECONDS")]
     pub watch: Option<u64>,
     /// Model name in the Open Inference Protocol routes (`/v2/models/<name>/...`).

@@ -1,5 +1,7 @@
-//! Where the model bundle comes from, and loading it (blocking: S3 runs on its own runtime).
+//! Where the model bundle comes from, and loading it (blocking: the S3 and MLflow clients run on
+//! their own runtimes).
 
+use pipeline_remote::mlflow::{MlflowClient, ModelUri};
 use pipeline_remote::{S3Client, S3Url};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -12,6 +14,10 @@ pub enum ModelSource {
     File(PathBuf),
     /// An S3 object.
     S3(S3Url),
+    /// A model in MLflow: `models:/<name>@<alias>` (followed by `--watch` as the alias moves),
+    /// `models:/<name>/<version>` or `runs:/<run_id>/<path>`, from the tracking server that
+    /// `MLFLOW_TRACKING_URI` names.
+    Mlflow(ModelUri),
 }
 
 /// Why a bundle could not be loaded.
@@ -19,7 +25,7 @@ pub enum ModelSource {
 pub enum LoadError {
     /// No model location was given.
     #[error(
-        "no model: give --model PATH, --model s3://bucket/key, or --bucket B --model-path KEY"
+        "no model: give --model PATH, --model s3://bucket/key, --model models:/NAME@ALIAS, or --bucket B --model-path KEY"
     )]
     Missing,
     /// The location cannot be used.
@@ -53,7 +59,7 @@ pub struct Loaded {
 }
 
 impl ModelSource {
-    /// From the CLI: `--model PATH|s3://...` or `--bucket B --model-path KEY`.
+    /// From the CLI: `--model PATH|s3://...|models:/...|runs:/...` or `--bucket B --model-path KEY`.
     pub fn from_args(
         model: Option<&str>,
         bucket: Option<&str>,
@@ -66,6 +72,10 @@ impl ModelSource {
         };
         match (model, bucket, key) {
             (Some(m), _, _) if m.starts_with("s3://") => s3(m),
+            (Some(m), _, _) if ModelUri::is_model_uri(m) => m
+                .parse()
+                .map(ModelSource::Mlflow)
+                .map_err(|e| LoadError::Location(e.to_string())),
             (Some(""), _, _) => Err(LoadError::Missing),
             (Some(m), _, _) => Ok(ModelSource::File(PathBuf::from(m))),
             (None, Some(b), Some(k)) => s3(&format!("s3://{b}/{}", k.trim_start_matches('/'))),
@@ -84,6 +94,16 @@ impl ModelSource {
             ModelSource::S3(url) => S3Client::from_env()
                 .and_then(|c| c.get(url))
                 .map_err(|e| read(e.to_string())),
+            ModelSource::Mlflow(uri) => match MlflowClient::from_env() {
+                Ok(Some(client)) => client
+                    .fetch_model(uri, "model.json")
+                    .map(|(bytes, _)| bytes)
+                    .map_err(|e| read(e.to_string())),
+                Ok(None) => Err(read(
+                    "MLFLOW_TRACKING_URI is not set (it names the tracking server)".into(),
+                )),
+                Err(e) => Err(read(e.to_string())),
+            },
         }
     }
 
@@ -119,6 +139,7 @@ impl std::fmt::Display for ModelSource {
         match self {
             ModelSource::File(p) => write!(f, "{}", p.display()),
             ModelSource::S3(u) => write!(f, "{u}"),
+            ModelSource::Mlflow(u) => write!(f, "{u}"),
         }
     }
 }
@@ -140,6 +161,10 @@ mod tests {
             Err(LoadError::Missing)
         ));
         assert!(ModelSource::from_args(Some("s3://"), None, None).is_err());
+        let alias = ModelSource::from_args(Some("models:/titanic@champion"), None, None).unwrap();
+        assert_eq!(alias.to_string(), "models:/titanic@champion");
+        let e = ModelSource::from_args(Some("models:/titanic"), None, None).unwrap_err();
+        assert!(e.to_string().contains("models:/<name>@<alias>"), "{e}");
     }
 
     #[test]
