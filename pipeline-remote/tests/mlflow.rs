@@ -138,6 +138,9 @@ fn tracking_registry_and_model_uris_against_a_real_server() {
         )
         .unwrap();
     assert_eq!((v1.version.as_str(), v2.version.as_str()), ("1", "2"));
+    let of_child = mlflow.model_versions_of_run(&child.run_id).unwrap();
+    assert_eq!(of_child, vec![v2.clone()]);
+    assert!(mlflow.model_versions_of_run("0' OR '1'='1").is_err());
     mlflow.set_alias("titanic", "champion", "1").unwrap();
     let champion: ModelUri = "models:/titanic@champion".parse().unwrap();
     let (bytes, version) = mlflow.fetch_model(&champion, "model.json").unwrap();

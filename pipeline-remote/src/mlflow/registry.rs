@@ -119,6 +119,12 @@ struct VersionAnswer {
     model_version: ModelVersion,
 }
 
+#[derive(Deserialize)]
+struct VersionsAnswer {
+    #[serde(default)]
+    model_versions: Vec<ModelVersion>,
+}
+
 impl MlflowClient {
     /// Creates registered model `name`; one that exists already is fine.
     pub fn create_registered_model(&self, name: &str) -> Result<(), MlflowError> {
@@ -149,6 +155,29 @@ impl MlflowClient {
             Some(json!({ "name": name, "source": source, "run_id": run_id })),
         )?;
         Ok(answer.model_version)
+    }
+
+    /// The versions registered from run `run_id`, of any registered model (the first 1,000;
+    /// a run registers one or two). A retried step uses it to find what an earlier attempt
+    /// registered instead of registering the same files again.
+    pub fn model_versions_of_run(&self, run_id: &str) -> Result<Vec<ModelVersion>, MlflowError> {
+        if !run_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(MlflowError::BadUri {
+                uri: run_id.to_owned(),
+                message: "not a run id".into(),
+            });
+        }
+        let filter = format!("run_id='{run_id}'");
+        let answer: VersionsAnswer = self.api(
+            Method::GET,
+            "model-versions/search",
+            &[("filter", &filter), ("max_results", "1000")],
+            None,
+        )?;
+        Ok(answer.model_versions)
     }
 
     /// Version `version` of `name`.

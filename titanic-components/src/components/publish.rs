@@ -133,14 +133,23 @@ struct Registration<'a> {
 
 impl Registration<'_> {
     /// Logs `model.json` under `model/` of the run, registers that directory as a new version of
-    /// the registered model, points the alias at it, and returns the version.
+    /// the registered model (once per run: a retry reuses the version), points the alias at it,
+    /// and returns the version.
     fn register(&self, tracker: &Tracker, json: &[u8]) -> Result<String, MlflowError> {
         let mlflow = &tracker.client;
         let run = mlflow.get_run(self.run_id)?.info;
         mlflow.log_artifact(&run, "model/model.json", json)?;
         mlflow.create_registered_model(self.model)?;
         let source = format!("{}/model", run.artifact_uri.trim_end_matches('/'));
-        let version = mlflow.create_model_version(self.model, &source, &run.run_id)?;
+        // A retried publish finds the version its earlier attempt registered.
+        let earlier = mlflow
+            .model_versions_of_run(&run.run_id)?
+            .into_iter()
+            .find(|v| v.name == self.model && v.source == source);
+        let version = match earlier {
+            Some(version) => version,
+            None => mlflow.create_model_version(self.model, &source, &run.run_id)?,
+        };
         if !self.alias.is_empty() {
             mlflow.set_alias(self.model, self.alias, &version.version)?;
         }
