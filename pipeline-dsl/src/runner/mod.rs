@@ -39,13 +39,13 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Differences from Argo:
-//! - a DAG keeps scheduling independent branches after a failure unless it sets
-//!   `failFast: true` (Argo's default is `true`: emit `failFast: false` to get the same behaviour
-//!   on a cluster);
-//! - nested DAG templates and script/resource templates stop the run before it starts;
-//!   `{{=expr}}` tags, `=~`, `withParam` over non-lists and http artifacts fail the task that
-//!   uses them, with an error naming them;
+//! It ends the way Argo's controller would: a DAG's phase comes from its leaf tasks
+//! (`assessDAGPhase`), `continueOn` widens its dependents' `depends`, fan-out outputs aggregate
+//! as Argo's do, `{{workflow.failures}}` lists every failed node, and only a template's
+//! `failFast` stops new tasks. What still differs is listed in `docs/running-locally.md`:
+//! - nested DAG and `steps` templates and script/resource templates stop the run before it
+//!   starts; `{{=expr}}` tags in arguments, `=~`, `withParam` over non-lists and http artifacts
+//!   fail the task that uses them, with an error naming them;
 //! - Secret and ConfigMap environment variables are not set: steps inherit the runner's
 //!   environment, and a notice in the log names a required one that is missing there;
 //! - a retry's backoff wait holds its parallelism slot.
@@ -57,11 +57,13 @@ mod dag;
 mod depends;
 mod duration;
 mod exec;
+mod failures;
 mod html;
 mod interrupt;
 mod items;
 mod maintenance;
 mod mirror;
+mod phase;
 mod plan;
 mod prepare;
 mod progress;
@@ -225,30 +227,37 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     let total = main_plan.tasks.len() + exit_plan.as_ref().map_or(0, |p| p.tasks.len());
     let mut progress = Progress::new(options.progress, &ctx.name, total);
     let scope = ctx.workflow_scope();
-    let main = dag::run_dag(&ctx, &main_plan, &scope, false, &mut progress);
-    let main_status = if main.failed {
+    let mut main = dag::run_dag(&ctx, &main_plan, &scope, false, &mut progress);
+    // The workflow's phase is its entrypoint node's (`operator.go`: NodeError -> Error).
+    let main_status = if main.failed() {
         WorkflowStatus::Failed
     } else {
         WorkflowStatus::Succeeded
     };
+    let main_phase = aggregate::phase_name(main.phase);
+    if main.failed() && main_plan.template.dag.is_some() {
+        // The DAG node is a failed node too.
+        let message = main.message.clone().unwrap_or_default();
+        let errored = main.phase == depends::Phase::Errored;
+        let dag_node =
+            failures::Failure::now(ctx.name.clone(), message, &main_plan.template.name, errored);
+        main.failures.push(dag_node);
+    }
+    let mut failed = main.failed();
     let mut tasks = main.tasks;
     let mut steps: Vec<StepRecord> = main.steps;
-    let mut failed = main.failed;
     // Interrupted: the exit handler does not run (a user who pressed Ctrl-C wants the run to
     // stop now); the record below says so.
     let interrupted = interrupt::received();
     if let Some(plan) = exit_plan.as_ref().filter(|_| interrupted.is_none()) {
         let mut exit_scope = scope.clone();
-        exit_scope.set("workflow.status", main_status.as_str());
-        let failures = if main.failures.is_empty() {
-            "null".to_owned()
-        } else {
-            let list = serde_json::Value::Array(main.failures).to_string();
-            serde_json::Value::String(list).to_string()
-        };
-        exit_scope.set("workflow.failures", failures);
+        exit_scope.set("workflow.status", main_phase);
+        exit_scope.set(
+            "workflow.failures",
+            failures::render(&ctx.name, &main.failures),
+        );
         let exit = dag::run_dag(&ctx, plan, &exit_scope, true, &mut progress);
-        failed |= exit.failed;
+        failed |= exit.failed();
         tasks.extend(exit.tasks);
         steps.extend(exit.steps);
     }
