@@ -46,8 +46,9 @@
 //! - nested DAG and `steps` templates and script/resource templates stop the run before it
 //!   starts; `{{=expr}}` tags in arguments, `=~`, `withParam` over non-lists and http artifacts
 //!   fail the task that uses them, with an error naming them;
-//! - Secret and ConfigMap environment variables are not set: steps inherit the runner's
-//!   environment, and a notice in the log names a required one that is missing there;
+//! - unless [`RunOptions::secrets`] or [`RunOptions::configmaps`] is set (then steps see only
+//!   what their template declares, keys read from those directories), steps inherit the
+//!   runner's environment and Secret/ConfigMap variables are not set;
 //! - a retry's backoff wait holds its parallelism slot.
 
 mod aggregate;
@@ -65,6 +66,7 @@ mod maintenance;
 mod mirror;
 mod phase;
 mod plan;
+mod pod_env;
 mod prepare;
 mod progress;
 mod report;
@@ -118,6 +120,15 @@ pub struct RunOptions {
     /// A remote copy of the store (such as an S3 prefix, see [`open_remote`]): cache entries and blobs missing locally are
     /// fetched from it, and every output, cache entry and the run's record are uploaded to it.
     pub remote: Option<Arc<dyn ObjectStore>>,
+    /// Secrets as Kubernetes mounts them, one file per key (`DIR/<secret>/<key>`), for
+    /// `secretKeyRef` env variables. Naming this or [`RunOptions::configmaps`] isolates steps
+    /// like pods: a step's environment is what its template declares plus `PATH` and
+    /// `HOSTNAME`, nothing else of the runner's; a required key that is missing fails the step
+    /// naming it, an optional one stays unset.
+    pub secrets: Option<PathBuf>,
+    /// ConfigMaps as Kubernetes mounts them (`DIR/<configmap>/<key>`), for `configMapKeyRef`
+    /// env variables (see [`RunOptions::secrets`]).
+    pub configmaps: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -132,6 +143,8 @@ impl Default for RunOptions {
             run_name: None,
             progress: std::io::stderr().is_terminal(),
             remote: None,
+            secrets: None,
+            configmaps: None,
         }
     }
 }

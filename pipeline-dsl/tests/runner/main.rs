@@ -7,6 +7,7 @@
 
 mod argo;
 mod fixture;
+mod isolation;
 mod scenarios;
 mod trust;
 
@@ -31,6 +32,7 @@ fn main() {
         .iter()
         .chain(trust::ALL)
         .chain(argo::ALL)
+        .chain(isolation::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {
                 test();
