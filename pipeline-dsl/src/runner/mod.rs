@@ -44,8 +44,8 @@
 //! as Argo's do, `{{workflow.failures}}` lists every failed node, and only a template's
 //! `failFast` stops new tasks. What still differs is listed in `docs/running-locally.md`:
 //! - nested DAG and `steps` templates and script/resource templates stop the run before it
-//!   starts; `{{=expr}}` tags in arguments, `=~`, `withParam` over non-lists and http artifacts
-//!   fail the task that uses them, with an error naming them;
+//!   starts; `withParam` over non-lists and http artifacts fail the task that uses them, with
+//!   an error naming them;
 //! - unless [`RunOptions::secrets`] or [`RunOptions::configmaps`] is set (then steps see only
 //!   what their template declares, keys read from those directories), steps inherit the
 //!   runner's environment and Secret/ConfigMap variables are not set;
