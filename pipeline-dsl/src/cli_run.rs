@@ -35,6 +35,15 @@ pub struct RunArgs {
     /// Run this compiled manifest instead of the pipeline built into the binary.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+    /// Resolve `secretKeyRef`s from this directory, one file per key as Kubernetes mounts a
+    /// Secret (`DIR/<secret>/<key>`), and run each step with only the environment its template
+    /// declares (plus `PATH` and `HOSTNAME`), as a pod.
+    #[arg(long, value_name = "DIR")]
+    pub secrets: Option<PathBuf>,
+    /// Resolve `configMapKeyRef`s from this directory (`DIR/<configmap>/<key>`); isolates steps
+    /// like `--secrets`.
+    #[arg(long, value_name = "DIR")]
+    pub configmaps: Option<PathBuf>,
     /// Print the outcome as one JSON document on stdout (for scripts) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -82,7 +91,20 @@ impl RunArgs {
                 .workflow(),
         };
         let (artifacts, remote) = self.store().map_err(RunFailure::invalid)?;
+        for (flag, dir) in [
+            ("--secrets", &self.secrets),
+            ("--configmaps", &self.configmaps),
+        ] {
+            if let Some(dir) = dir.as_ref().filter(|d| !d.is_dir()) {
+                return Err(RunFailure::invalid(format!(
+                    "{flag} {}: not a directory",
+                    dir.display()
+                )));
+            }
+        }
         let options = RunOptions {
+            secrets: self.secrets.clone(),
+            configmaps: self.configmaps.clone(),
             artifacts,
             remote,
             parallelism: self.parallelism,

@@ -93,25 +93,25 @@ pub(crate) fn loop_outputs(
     prefix: &str,
     results: &[(Option<Item>, Outcome)],
 ) -> Vec<(String, String)> {
-    let mut lists: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
+    let mut lists: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut maps = Vec::new();
     for (_, o) in results {
         if !matches!(o.status, StepStatus::Succeeded | StepStatus::Cached) {
             continue;
         }
         for (k, v) in &o.collected.parameters {
-            let json =
-                serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.clone()));
-            lists.entry(k).or_default().push(json);
+            lists.entry(k).or_default().push(v);
         }
-        maps.push(serde_json::json!(o.collected.parameters));
+        if !o.collected.parameters.is_empty() {
+            maps.push(serde_json::json!(o.collected.parameters));
+        }
     }
     let mut vars: Vec<(String, String)> = lists
         .into_iter()
         .map(|(k, list)| {
             (
                 format!("{prefix}.outputs.parameters.{k}"),
-                serde_json::Value::Array(list).to_string(),
+                aggregated_list(&list),
             )
         })
         .collect();
@@ -120,6 +120,24 @@ pub(crate) fn loop_outputs(
         serde_json::Value::Array(maps).to_string(),
     ));
     vars
+}
+
+/// One output parameter over a fan-out's items, as Argo aggregates it
+/// (`workflow/controller/operator.go`, `aggregatedJSONValueList`): a JSON list of the values
+/// parsed as JSON when every one of them is a JSON object or array, else a list of strings.
+pub(crate) fn aggregated_list(values: &[&str]) -> String {
+    let parsed: Option<Vec<serde_json::Value>> = values
+        .iter()
+        .map(|v| {
+            serde_json::from_str::<serde_json::Value>(v)
+                .ok()
+                .filter(|j| j.is_object() || j.is_array())
+        })
+        .collect();
+    match parsed {
+        Some(list) => serde_json::Value::Array(list).to_string(),
+        None => serde_json::json!(values).to_string(),
+    }
 }
 
 /// Outputs of a skipped or omitted task resolve to their `valueFrom.default`.

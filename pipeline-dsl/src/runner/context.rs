@@ -129,6 +129,14 @@ impl<'w> Ctx<'w> {
         })
     }
 
+    /// Where Secret and ConfigMap references resolve ([`RunOptions::secrets`]).
+    pub(crate) fn key_sources(&self) -> super::pod_env::KeySources<'_> {
+        super::pod_env::KeySources {
+            secrets: self.options.secrets.as_deref(),
+            configmaps: self.options.configmaps.as_deref(),
+        }
+    }
+
     /// `{{workflow.*}}` variables (without status/failures, which only the exit handler sees).
     pub(crate) fn workflow_scope(&self) -> Scope {
         let mut scope = Scope::default();

@@ -11,6 +11,7 @@ use super::aggregate::{
 };
 use super::context::Ctx;
 use super::depends::{Done, Phase};
+use super::failures::Failure;
 use super::items::{self, Item};
 use super::plan::DagPlan;
 use super::prepare::{prepare, ArtifactIndex, Prepared, Unit};
@@ -25,11 +26,24 @@ pub(crate) struct DagResult {
     pub tasks: Vec<TaskRecord>,
     /// One record per execution (or per task that never ran), in finishing order.
     pub steps: Vec<StepRecord>,
-    /// `{{workflow.failures}}` entries.
-    pub failures: Vec<serde_json::Value>,
-    /// A task failed (and its `continueOn` does not cover it).
-    pub failed: bool,
+    /// `{{workflow.failures}}` entries (without the DAG's own node).
+    pub failures: Vec<Failure>,
+    /// The DAG's phase: Succeeded, Failed or Errored (see [`super::phase::assess`]).
+    pub phase: Phase,
+    /// Why the DAG failed when no task's phase says so (template-level `failFast`).
+    pub message: Option<String>,
 }
+
+impl DagResult {
+    /// The DAG failed or errored.
+    pub(crate) fn failed(&self) -> bool {
+        matches!(self.phase, Phase::Failed | Phase::Errored)
+    }
+}
+
+/// Argo's message on a DAG stopped by its template's `failFast` (`operator.go`,
+/// `checkParallelism`).
+const FAIL_FAST: &str = "template has failed or errored children and failFast enabled";
 
 /// Where a task is in its life.
 enum State<'p> {
@@ -69,6 +83,8 @@ struct Scheduler<'c, 'p> {
     states: Vec<State<'p>>,
     result: DagResult,
     stop_new: bool,
+    /// The template's `failFast` stopped new tasks after a pod failed.
+    fail_fast_stopped: bool,
 }
 
 /// Runs the DAG to completion. `workflow` holds the `{{workflow.*}}` variables.
@@ -95,9 +111,11 @@ pub(crate) fn run_dag<'p>(
             tasks: Vec::new(),
             steps: Vec::new(),
             failures: Vec::new(),
-            failed: false,
+            phase: Phase::Succeeded,
+            message: None,
         },
         stop_new: false,
+        fail_fast_stopped: false,
     };
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut running = 0usize;
@@ -140,7 +158,13 @@ pub(crate) fn run_dag<'p>(
             break;
         }
         match rx.recv_timeout(Duration::from_millis(250)) {
-            Ok(Msg::Attempt { id, label, n }) => progress.attempt(id, &label, n),
+            Ok(Msg::Attempt { id, label, n }) => {
+                if n > 1 {
+                    // Attempt n-1 failed: a failed pod, as template-level failFast counts them.
+                    s.pod_failed();
+                }
+                progress.attempt(id, &label, n)
+            }
             Ok(Msg::Finished {
                 id,
                 task,
@@ -153,6 +177,20 @@ pub(crate) fn run_dag<'p>(
             Err(_) => {}
         }
     });
+    let done: Vec<Option<Done>> = s
+        .states
+        .iter()
+        .map(|state| match state {
+            State::Done(d) => Some(*d),
+            _ => None,
+        })
+        .collect();
+    if s.fail_fast_stopped {
+        s.result.phase = Phase::Failed;
+        s.result.message = Some(FAIL_FAST.into());
+    } else {
+        s.result.phase = super::phase::assess(plan, &done);
+    }
     s.result.tasks = (plan.tasks.iter().zip(&plan.depends).zip(&s.states))
         .map(|((task, dep), state)| {
             let done = match state {
@@ -172,11 +210,21 @@ fn not_started() -> String {
             "not started: the run was interrupted by {}",
             super::interrupt::name(signal)
         ),
-        None => "not started: failFast after a failure".into(),
+        None => format!("not started: {FAIL_FAST}"),
     }
 }
 
 impl<'c, 'p> Scheduler<'c, 'p> {
+    /// A pod of this DAG failed: with the template's `failFast`, no new task starts (Argo:
+    /// `checkParallelism` counts failed pods under the boundary; `dag.failFast` does not stop
+    /// scheduling, see `assessDAGPhase`).
+    fn pod_failed(&mut self) {
+        if self.plan.template.fail_fast == Some(true) && !self.stop_new {
+            self.stop_new = true;
+            self.fail_fast_stopped = true;
+        }
+    }
+
     fn done(&self, name: &str) -> Option<Done> {
         let i = self.plan.tasks.iter().position(|t| t.name == name)?;
         match &self.states[i] {
@@ -342,13 +390,43 @@ impl<'c, 'p> Scheduler<'c, 'p> {
             &outcome,
             self.exit_handler,
         );
-        if record.status == StepStatus::Failed {
-            self.result.failures.push(serde_json::json!({
-                "displayName": display_name(&task.name, item.as_ref()),
-                "message": record.message.clone().unwrap_or_default(),
-                "templateName": task.template,
-                "phase": if outcome.errored { "Error" } else { "Failed" },
-            }));
+        let retried = self
+            .ctx
+            .templates
+            .get(task.template.as_str())
+            .is_some_and(|t| t.retry_strategy.is_some());
+        let node = display_name(&task.name, item.as_ref());
+        let message = record.message.clone().unwrap_or_default();
+        let failed = record.status == StepStatus::Failed;
+        let mut failed_pods = outcome.attempts.saturating_sub(u32::from(!failed));
+        if failed && !retried {
+            failed_pods = 1;
+        }
+        if retried {
+            // A retry node, with one pod child per attempt (`node(0)`, `node(1)`, ...).
+            for n in 0..failed_pods {
+                let last = failed && n + 1 == outcome.attempts;
+                let text = if last {
+                    message.clone()
+                } else {
+                    let label = item
+                        .as_ref()
+                        .map_or(task.name.clone(), |it| format!("{}-{}", task.name, it.key));
+                    let log = super::exec::log_path(&self.ctx.run_dir.join("logs"), &label, n + 1);
+                    format!("attempt {} failed (log: {})", n + 1, log.display())
+                };
+                let name = format!("{node}({n})");
+                self.result
+                    .failures
+                    .push(Failure::now(name, text, &task.template, false));
+            }
+        }
+        if failed {
+            let f = Failure::now(node, message, &task.template, outcome.errored);
+            self.result.failures.push(f);
+        }
+        if failed_pods > 0 || failed {
+            self.pod_failed();
         }
         progress.step(id, &record);
         self.result.steps.push(record);
@@ -414,22 +492,18 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                 }
             }
             Phase::Failed | Phase::Errored => {
-                let covered = task.continue_on.as_ref().is_some_and(|c| {
-                    if done.phase == Phase::Failed {
-                        c.failed
-                    } else {
-                        c.error
-                    }
-                });
-                if !covered {
-                    self.result.failed = true;
-                    let fail_fast = self.plan.template.fail_fast.or(self
-                        .plan
-                        .template
-                        .dag
-                        .as_ref()
-                        .and_then(|d| d.fail_fast));
-                    self.stop_new |= fail_fast == Some(true);
+                if looped {
+                    // The fan-out's TaskGroup node fails with its items.
+                    let message = results
+                        .iter()
+                        .find_map(|(_, o)| {
+                            (o.status == StepStatus::Failed).then(|| o.message.clone())
+                        })
+                        .flatten()
+                        .unwrap_or_default();
+                    let errored = done.phase == Phase::Errored;
+                    let f = Failure::now(task.name.clone(), message, &task.template, errored);
+                    self.result.failures.push(f);
                 }
             }
         }

@@ -89,6 +89,34 @@ impl Depends {
         }
     }
 
+    /// Argo's expansion of a bare task name (`workflow/common/ancestry.go`, `expandDependency`):
+    /// `T` means `T.Succeeded || T.Skipped || T.Daemoned`, plus `T.Errored` when `T` sets
+    /// `continueOn.error` and `T.Failed` when it sets `continueOn.failed`. `continues(T)` gives
+    /// `(error, failed)`.
+    pub(crate) fn expand(self, continues: &dyn Fn(&str) -> (bool, bool)) -> Depends {
+        match self {
+            Depends::Task(t, None) => {
+                let (error, failed) = continues(&t);
+                let mut expr = Depends::Task(t.clone(), None);
+                for (on, result) in [(error, "Errored"), (failed, "Failed")] {
+                    if on {
+                        let term = Depends::Task(t.clone(), Some(result.into()));
+                        expr = Depends::Or(Box::new(expr), Box::new(term));
+                    }
+                }
+                expr
+            }
+            Depends::Not(a) => Depends::Not(Box::new(a.expand(continues))),
+            Depends::And(a, b) => {
+                Depends::And(Box::new(a.expand(continues)), Box::new(b.expand(continues)))
+            }
+            Depends::Or(a, b) => {
+                Depends::Or(Box::new(a.expand(continues)), Box::new(b.expand(continues)))
+            }
+            other => other,
+        }
+    }
+
     /// The task names the expression mentions.
     pub(crate) fn tasks(&self) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
@@ -256,6 +284,29 @@ mod tests {
             d.tasks().into_iter().collect::<Vec<_>>(),
             vec!["fit".to_string(), "make".to_string()]
         );
+    }
+
+    #[test]
+    fn continue_on_widens_bare_names_only() {
+        use Phase::*;
+        let continues = |t: &str| (t == "e", t == "f");
+        let run = |expr: &str, phases: &[(&str, Phase)]| {
+            let d = Depends::parse(expr).unwrap().expand(&continues);
+            d.eval(&|t| {
+                phases
+                    .iter()
+                    .find(|(n, _)| *n == t)
+                    .map(|(_, p)| Done::single(*p))
+            })
+        };
+        assert!(run("f", &[("f", Failed)]));
+        assert!(!run("f", &[("f", Errored)]));
+        assert!(run("e && f", &[("e", Errored), ("f", Succeeded)]));
+        assert!(
+            !run("f.Succeeded", &[("f", Failed)]),
+            "explicit results stay"
+        );
+        assert!(!run("a", &[("a", Failed)]));
     }
 
     #[test]

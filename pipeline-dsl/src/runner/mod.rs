@@ -39,15 +39,16 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Differences from Argo:
-//! - a DAG keeps scheduling independent branches after a failure unless it sets
-//!   `failFast: true` (Argo's default is `true`: emit `failFast: false` to get the same behaviour
-//!   on a cluster);
-//! - nested DAG templates and script/resource templates stop the run before it starts;
-//!   `{{=expr}}` tags, `=~`, `withParam` over non-lists and http artifacts fail the task that
-//!   uses them, with an error naming them;
-//! - Secret and ConfigMap environment variables are not set: steps inherit the runner's
-//!   environment, and a notice in the log names a required one that is missing there;
+//! It ends the way Argo's controller would: a DAG's phase comes from its leaf tasks
+//! (`assessDAGPhase`), `continueOn` widens its dependents' `depends`, fan-out outputs aggregate
+//! as Argo's do, `{{workflow.failures}}` lists every failed node, and only a template's
+//! `failFast` stops new tasks. What still differs is listed in `docs/running-locally.md`:
+//! - nested DAG and `steps` templates and script/resource templates stop the run before it
+//!   starts; `withParam` over non-lists and http artifacts fail the task that uses them, with
+//!   an error naming them;
+//! - unless [`RunOptions::secrets`] or [`RunOptions::configmaps`] is set (then steps see only
+//!   what their template declares, keys read from those directories), steps inherit the
+//!   runner's environment and Secret/ConfigMap variables are not set;
 //! - a retry's backoff wait holds its parallelism slot.
 
 mod aggregate;
@@ -57,12 +58,15 @@ mod dag;
 mod depends;
 mod duration;
 mod exec;
+mod failures;
 mod html;
 mod interrupt;
 mod items;
 mod maintenance;
 mod mirror;
+mod phase;
 mod plan;
+mod pod_env;
 mod prepare;
 mod progress;
 mod report;
@@ -116,6 +120,15 @@ pub struct RunOptions {
     /// A remote copy of the store (such as an S3 prefix, see [`open_remote`]): cache entries and blobs missing locally are
     /// fetched from it, and every output, cache entry and the run's record are uploaded to it.
     pub remote: Option<Arc<dyn ObjectStore>>,
+    /// Secrets as Kubernetes mounts them, one file per key (`DIR/<secret>/<key>`), for
+    /// `secretKeyRef` env variables. Naming this or [`RunOptions::configmaps`] isolates steps
+    /// like pods: a step's environment is what its template declares plus `PATH` and
+    /// `HOSTNAME`, nothing else of the runner's; a required key that is missing fails the step
+    /// naming it, an optional one stays unset.
+    pub secrets: Option<PathBuf>,
+    /// ConfigMaps as Kubernetes mounts them (`DIR/<configmap>/<key>`), for `configMapKeyRef`
+    /// env variables (see [`RunOptions::secrets`]).
+    pub configmaps: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -130,6 +143,8 @@ impl Default for RunOptions {
             run_name: None,
             progress: std::io::stderr().is_terminal(),
             remote: None,
+            secrets: None,
+            configmaps: None,
         }
     }
 }
@@ -225,30 +240,37 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     let total = main_plan.tasks.len() + exit_plan.as_ref().map_or(0, |p| p.tasks.len());
     let mut progress = Progress::new(options.progress, &ctx.name, total);
     let scope = ctx.workflow_scope();
-    let main = dag::run_dag(&ctx, &main_plan, &scope, false, &mut progress);
-    let main_status = if main.failed {
+    let mut main = dag::run_dag(&ctx, &main_plan, &scope, false, &mut progress);
+    // The workflow's phase is its entrypoint node's (`operator.go`: NodeError -> Error).
+    let main_status = if main.failed() {
         WorkflowStatus::Failed
     } else {
         WorkflowStatus::Succeeded
     };
+    let main_phase = aggregate::phase_name(main.phase);
+    if main.failed() && main_plan.template.dag.is_some() {
+        // The DAG node is a failed node too.
+        let message = main.message.clone().unwrap_or_default();
+        let errored = main.phase == depends::Phase::Errored;
+        let dag_node =
+            failures::Failure::now(ctx.name.clone(), message, &main_plan.template.name, errored);
+        main.failures.push(dag_node);
+    }
+    let mut failed = main.failed();
     let mut tasks = main.tasks;
     let mut steps: Vec<StepRecord> = main.steps;
-    let mut failed = main.failed;
     // Interrupted: the exit handler does not run (a user who pressed Ctrl-C wants the run to
     // stop now); the record below says so.
     let interrupted = interrupt::received();
     if let Some(plan) = exit_plan.as_ref().filter(|_| interrupted.is_none()) {
         let mut exit_scope = scope.clone();
-        exit_scope.set("workflow.status", main_status.as_str());
-        let failures = if main.failures.is_empty() {
-            "null".to_owned()
-        } else {
-            let list = serde_json::Value::Array(main.failures).to_string();
-            serde_json::Value::String(list).to_string()
-        };
-        exit_scope.set("workflow.failures", failures);
+        exit_scope.set("workflow.status", main_phase);
+        exit_scope.set(
+            "workflow.failures",
+            failures::render(&ctx.name, &main.failures),
+        );
         let exit = dag::run_dag(&ctx, plan, &exit_scope, true, &mut progress);
-        failed |= exit.failed;
+        failed |= exit.failed();
         tasks.extend(exit.tasks);
         steps.extend(exit.steps);
     }

@@ -79,6 +79,16 @@ impl<'w> Ctx<'w> {
             }
             depends.push(dep);
         }
+        // Bare names in `depends` and the `dependencies` list widen to the dependency's
+        // `continueOn`, as Argo expands them (`workflow/common/ancestry.go`).
+        let continues = |name: &str| {
+            tasks
+                .iter()
+                .find(|t| t.name == name)
+                .and_then(|t| t.continue_on.as_ref())
+                .map_or((false, false), |c| (c.error, c.failed))
+        };
+        let depends: Vec<Depends> = depends.into_iter().map(|d| d.expand(&continues)).collect();
         check_acyclic(&tasks, &depends).map_err(invalid)?;
         Ok(DagPlan {
             template,

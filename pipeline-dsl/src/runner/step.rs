@@ -137,9 +137,16 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut env = Vec::new();
     let mut notices = Vec::new();
+    let sources = ctx.key_sources();
     for e in &container.env {
         match (&e.value, &e.value_from) {
             (Some(v), _) => env.push((e.name.clone(), substitute(v, &scope)?)),
+            // Pod-like: the key comes from the directories the user named, or not at all.
+            (None, Some(from)) if sources.isolated() => {
+                if let Some(value) = sources.resolve(&e.name, from)? {
+                    env.push((e.name.clone(), value));
+                }
+            }
             // Steps inherit the runner's environment: only a required variable that is
             // missing there deserves a notice.
             (None, Some(from)) => {
@@ -359,6 +366,7 @@ fn attempt(ctx: &Ctx, unit: &Unit, r: &Resolved, n: u32) -> Result<Collected, At
         program: &ctx.binary,
         args: &args,
         env: &env,
+        pod: ctx.key_sources().isolated().then_some(unit.label.as_str()),
         cwd: &work,
         log: &log,
         timeout: r.timeout,

@@ -1,5 +1,6 @@
 //! The govaluate subset Argo's `when` uses after substitution: numbers, quoted strings, bare
-//! words (strings), `true`/`false`, `== != < <= > >=`, `&& || !` and parentheses.
+//! words (strings), `true`/`false`, `== != < <= > >=`, `=~ !~` (regular expressions, both sides
+//! strings, as govaluate's `REQ`/`NREQ` check them), `&& || !` and parentheses.
 
 /// Evaluates a substituted `when` expression. Errors (bad syntax, a non-boolean result) make the
 /// task fail, as Argo makes it `Error`.
@@ -81,11 +82,6 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
             .iter()
             .find(|op| rest.starts_with(**op) && (**op != "-" || tokens_expect_operator(&tokens)))
         {
-            if matches!(*op, "=~" | "!~") {
-                return Err(format!(
-                    "operator `{op}` is not supported by the local runner"
-                ));
-            }
             tokens.push(Token::Op(op));
             rest = &rest[op.len()..];
         } else {
@@ -162,7 +158,7 @@ impl Parser {
 
     fn compare(&mut self) -> Result<Val, String> {
         let mut lhs = self.unary()?;
-        while let Some(op) = ["==", "!=", "<=", ">=", "<", ">"]
+        while let Some(op) = ["==", "!=", "=~", "!~", "<=", ">=", "<", ">"]
             .into_iter()
             .find(|op| self.eat(op))
         {
@@ -209,6 +205,16 @@ fn static_op(op: &str) -> &'static str {
 }
 
 fn compare(lhs: &Val, op: &str, rhs: &Val) -> Result<bool, String> {
+    if matches!(op, "=~" | "!~") {
+        let (Val::Str(text), Val::Str(pattern)) = (lhs, rhs) else {
+            return Err(format!(
+                "`{op}` needs two strings, got {lhs:?} {op} {rhs:?}"
+            ));
+        };
+        let re = regex::Regex::new(pattern)
+            .map_err(|e| format!("bad regular expression {pattern:?}: {e}"))?;
+        return Ok(re.is_match(text) == (op == "=~"));
+    }
     if let (Some(a), Some(b)) = (lhs.number(), rhs.number()) {
         return Ok(match op {
             "==" => a == b,
@@ -264,6 +270,15 @@ mod tests {
         }
     }
 
+    /// govaluate's `=~`/`!~` (the `when` examples of Argo's conditionals docs).
+    #[test]
+    fn regex_operators() {
+        assert!(evaluate("'tails-3' =~ '^tails'").unwrap());
+        assert!(evaluate("heads =~ 'ead'").unwrap());
+        assert!(!evaluate("heads !~ '^h.*s$'").unwrap());
+        assert!(evaluate("'5' =~ '^[0-9]+$' && x !~ '[0-9]'").unwrap());
+    }
+
     #[test]
     fn reports_errors() {
         for bad in [
@@ -275,7 +290,8 @@ mod tests {
             "a b == c",
             "abc",
             "1 && true",
-            "x =~ y",
+            "x =~ '('",
+            "1 =~ '1'",
             "1 < true",
         ] {
             let err = evaluate(bad).unwrap_err();

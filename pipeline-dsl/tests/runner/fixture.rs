@@ -234,3 +234,32 @@ pub fn report(status: String, failures: String, out: String) -> Result<()> {
     std::fs::write(&out, format!("{status}\n{failures}"))?;
     Ok(())
 }
+
+#[derive(Outputs)]
+pub struct Echoed {
+    /// The text, unchanged.
+    pub text: Param<String>,
+}
+
+/// Returns `text` as an output parameter, or fails with it when `fail` is set.
+#[component]
+pub fn echo(text: String, fail: bool) -> Result<Echoed> {
+    if fail {
+        return Err(format!("echo asked to fail on {text}").into());
+    }
+    Ok(Echoed { text: Param(text) })
+}
+
+/// Writes `NAME=value` (or `NAME unset`) for each comma-separated name in `names` to `out`.
+#[component]
+pub fn env_dump(names: String, out: String) -> Result<()> {
+    let lines: Vec<String> = names
+        .split(',')
+        .map(|n| match std::env::var(n) {
+            Ok(v) => format!("{n}={v}"),
+            Err(_) => format!("{n} unset"),
+        })
+        .collect();
+    std::fs::write(&out, lines.join("\n"))?;
+    Ok(())
+}

@@ -5,7 +5,9 @@
 //! `main` dispatches `component <name> ...` to the components in `fixture.rs`, and
 //! `killable-run ...` to a runner the killed-run test starts as a child process and kills.
 
+mod argo;
 mod fixture;
+mod isolation;
 mod scenarios;
 mod trust;
 
@@ -29,6 +31,8 @@ fn main() {
     let trials = scenarios::ALL
         .iter()
         .chain(trust::ALL)
+        .chain(argo::ALL)
+        .chain(isolation::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {
                 test();

@@ -570,7 +570,8 @@ fn fail_fast_stops_scheduling() {
         .iter_mut()
         .find(|t| t.name == "main")
         .unwrap();
-    main.dag.as_mut().unwrap().fail_fast = Some(true);
+    // The template's failFast, not the DAG's (see argo.rs).
+    main.fail_fast = Some(true);
     let mut options = env.options();
     options.parallelism = 1;
     options.progress = true; // drawn nowhere (not a terminal), but exercised

@@ -1,0 +1,116 @@
+//! `{{workflow.failures}}` as Argo builds it (`workflow/controller/operator.go`,
+//! `failedNodeStatus` and the loop over `wf.Status.Nodes` before the exit handler): one entry
+//! per Failed or Error node (pods, retry nodes, fan-out groups and the DAG node itself), the
+//! JSON list marshalled and then quoted (`strconv.Quote`), so no failure gives `"null"`.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// One failed node.
+pub(crate) struct Failure {
+    /// `displayName`: the node name without the workflow's prefix (`fit(1:b)`, `fit(0)`).
+    pub display_name: String,
+    /// `message`.
+    pub message: String,
+    /// `templateName`.
+    pub template: String,
+    /// Errored rather than failed (`phase: Error`).
+    pub errored: bool,
+    /// `finishedAt`.
+    pub finished_at: SystemTime,
+}
+
+impl Failure {
+    /// A failed node finishing now.
+    pub(crate) fn now(
+        display_name: String,
+        message: String,
+        template: &str,
+        errored: bool,
+    ) -> Self {
+        Failure {
+            display_name,
+            message,
+            template: template.to_owned(),
+            errored,
+            finished_at: SystemTime::now(),
+        }
+    }
+}
+
+/// The value of `{{workflow.failures}}` for workflow `workflow` (whose DAG node has the
+/// display name `workflow`).
+pub(crate) fn render(workflow: &str, failures: &[Failure]) -> String {
+    let list: Vec<serde_json::Value> = failures
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "displayName": f.display_name,
+                "message": f.message,
+                "templateName": f.template,
+                "phase": if f.errored { "Error" } else { "Failed" },
+                "podName": pod_name(workflow, &f.display_name, &f.template),
+                "finishedAt": rfc3339(f.finished_at),
+            })
+        })
+        .collect();
+    let json = if list.is_empty() {
+        "null".to_owned()
+    } else {
+        serde_json::Value::Array(list).to_string()
+    };
+    serde_json::Value::String(json).to_string()
+}
+
+/// `workflow/util/pod_name.go`, `GeneratePodName` (v2): the workflow's name for its own node,
+/// else `<workflow>-<template>-<fnv32a(node name)>`, the prefix cut to 62 characters.
+fn pod_name(workflow: &str, display_name: &str, template: &str) -> String {
+    if display_name == workflow {
+        return workflow.to_owned();
+    }
+    let node = format!("{workflow}.{display_name}");
+    let mut prefix = format!("{workflow}-{template}");
+    prefix.truncate(62);
+    let hash = node.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    format!("{prefix}-{hash}")
+}
+
+/// `2026-11-30T01:02:03Z`, as Kubernetes' `metav1.Time` marshals.
+fn rfc3339(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn dates_and_pod_names_follow_argo() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_796_000_523);
+        assert_eq!(rfc3339(t), "2026-11-30T01:02:03Z");
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(pod_name("wf", "wf", "main"), "wf");
+        // FNV-1a 32 of "wf.a", computed with Python.
+        assert_eq!(pod_name("wf", "a", "t"), "wf-t-2962115457");
+        assert_eq!(render("wf", &[]), "\"null\"");
+    }
+}
