@@ -12,6 +12,8 @@ pub mod bundle;
 pub mod ensemble;
 pub mod error;
 pub mod features;
+pub mod group;
+pub mod logistic;
 pub mod metrics;
 pub mod mlp;
 pub mod params;
