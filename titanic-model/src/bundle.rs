@@ -1,5 +1,6 @@
 //! The model bundle (`model.json`): everything needed to serve predictions, plain serde.
 
+use crate::card::ModelCard;
 use crate::ensemble::Ensemble;
 use crate::error::ModelError;
 use crate::features::Featurizer;
@@ -11,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 /// Version of the `model.json` layout; bumped on any incompatible change (2: Embarked imputed
 /// with the training mode, no `Unknown` level; 3: one featurizer per fold, fitted on that
-/// fold's training rows, with the family/group survival table; the fields the model reads).
+/// fold's training rows, with the family/group survival table; the fields the model reads; the
+/// model card).
 pub const FORMAT_VERSION: u32 = 3;
 
 /// Which request fields the model reads and how it fills in missing ones.
@@ -80,6 +82,8 @@ pub struct ModelBundle {
     pub metrics: MetricsSummary,
     /// Training provenance.
     pub provenance: Provenance,
+    /// Data, features, validation scheme, metric spread over folds, known limits.
+    pub card: ModelCard,
 }
 
 /// SHA-256 (lowercase hex) of the rows serialized as JSON.
@@ -107,7 +111,9 @@ impl ModelBundle {
         let first = featurizers
             .first()
             .ok_or_else(|| ModelError::Bundle("no featurizer to bundle".into()))?;
+        let card = ModelCard::new(rows, &ensemble, first.feature_names());
         Ok(Self {
+            card,
             format_version: FORMAT_VERSION,
             feature_names: first.feature_names().to_vec(),
             fields: FieldUse::of(first),

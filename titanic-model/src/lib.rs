@@ -9,6 +9,7 @@
 //! server depends on this crate alone.
 
 pub mod bundle;
+pub mod card;
 pub mod ensemble;
 pub mod error;
 pub mod features;
