@@ -37,6 +37,26 @@ enum Command {
         #[arg(long)]
         probability: bool,
     },
+    /// Describe a model bundle: the request fields it reads and imputes, and its model card
+    /// (data, features, validation scheme, metrics with their spread, known limits), as JSON.
+    Model {
+        /// The model bundle (`model.json`).
+        #[arg(long)]
+        model: PathBuf,
+    },
+}
+
+/// `titanic model`: the bundle's fields, metrics and card as pretty JSON on stdout.
+fn describe_model(path: &std::path::Path) -> anyhow::Result<String> {
+    let b = titanic_components::predict::load_model(path)?;
+    let v = serde_json::json!({
+        "fields": b.fields,
+        "metrics": b.metrics,
+        "card": b.card,
+        "threshold": b.threshold,
+        "format_version": b.format_version,
+    });
+    Ok(serde_json::to_string_pretty(&v)?)
 }
 
 /// `titanic submit`: exit 0 when the workflow was created (and, when watched, Succeeded).
@@ -73,6 +93,16 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Pipeline(command) => command.execute(titanic_components::pipeline),
         Command::Submit(args) => submit(&args),
+        Command::Model { model } => match describe_model(&model) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Predict {
             model,
             input,

@@ -126,12 +126,12 @@ pub fn pipeline() -> Pipeline {
     let ingested = with_s3_settings(p.add(Ingest { source }));
     let featurized = p.add(Featurize {
         passengers: ingested.passengers,
+        folds: FOLDS.into(),
+        fold_seed: fold_seed.clone(),
     });
     let trained = p.fan_out(0..FOLDS, |fold| TrainFold {
         features: featurized.features,
         fold,
-        folds: FOLDS.into(),
-        fold_seed: fold_seed.clone(),
         params: params.clone(),
     });
     let models = trained.gather(|t| t.model);

@@ -105,36 +105,51 @@ fn model_targets_parse_from_parameter_text() {
     assert!(bad.contains("s3://"), "{bad}");
 }
 
-#[test]
-fn featurize_handles_missing_values_and_unseen_categories() {
+fn sample_with_gaps() -> Vec<Passenger> {
     let mut rows = sample();
     rows[0].age = None;
     rows[1].fare = None;
     rows[2].embarked = None;
     rows[3].embarked = Some("X".into());
     rows[4].name = "Nobody".into();
-    let out = featurize(Input::new(Dataset::new(rows))).unwrap();
+    rows
+}
+
+#[test]
+fn featurize_handles_missing_values_and_unseen_categories() {
+    let rows = sample_with_gaps();
+    let out = featurize(Input::new(Dataset::new(rows)), 4, 1).unwrap();
     let m = &out.features.0;
-    assert_eq!(m.rows.len(), 40);
-    assert!(
-        m.rows.iter().flatten().all(|v| v.is_finite()),
-        "no NaN from missing values"
-    );
-    assert_eq!(m.rows[0].len(), m.names.len());
+    assert_eq!((m.folds.len(), out.featurizer.0.len()), (4, 4));
+    for (f, fold) in m.folds.iter().enumerate() {
+        assert_eq!(fold.rows.len(), 40);
+        assert!(
+            fold.rows.iter().flatten().all(|v| v.is_finite()),
+            "no NaN from missing values"
+        );
+        assert_eq!(fold.rows[0].len(), m.names.len());
+        // A validation row is transformed by the fold's featurizer as a new passenger would be.
+        let i = fold.valid_idx[0];
+        assert_eq!(
+            fold.rows[i],
+            out.featurizer.0[f].transform(&sample_with_gaps()[i])
+        );
+    }
+    assert_ne!(out.featurizer.0[0], out.featurizer.0[1]);
     assert_eq!(m.labels.iter().filter(|&&l| l == 1).count(), 20);
 }
 
 #[test]
 fn featurize_rejects_no_passengers() {
-    assert!(featurize(Input::new(Dataset::new(Vec::new()))).is_err());
+    assert!(featurize(Input::new(Dataset::new(Vec::new())), 5, 1).is_err());
 }
 
 #[test]
 fn train_fold_rejects_a_fold_out_of_range() {
-    let features = featurize(Input::new(Dataset::new(sample())))
+    let features = featurize(Input::new(Dataset::new(sample())), 5, 1)
         .unwrap()
         .features;
-    let err = train_fold(Input::new(features), 5, 5, 1, Default::default())
+    let err = train_fold(Input::new(features), 5, Default::default())
         .err()
         .expect("an error")
         .to_string();

@@ -171,6 +171,31 @@ fn predict_writes_a_kaggle_submission() {
         "{survivors} predicted survivors of 418"
     );
 
+    // `titanic model` shows what the model reads and imputes, and its card.
+    let out = titanic()
+        .args(["model", "--model"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["fields"]["needed"].to_string().contains("Fare"));
+    assert!(!v["fields"]["needed"].to_string().contains("Cabin"));
+    assert!(v["fields"]["imputed"].to_string().contains("Age"));
+    let spread = &v["card"]["fold_accuracy"];
+    assert!(
+        spread["min"].as_f64() <= spread["mean"].as_f64(),
+        "{spread}"
+    );
+    assert!(v["card"]["validation"]
+        .as_str()
+        .unwrap()
+        .contains("never saw"));
+
     // A corrupt model is one clear error, not a panic.
     let corrupt = dir.path().join("corrupt.json");
     std::fs::write(&corrupt, "{\"format_version\": 1, \"featurizer\": ").unwrap();

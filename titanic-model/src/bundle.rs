@@ -1,5 +1,6 @@
 //! The model bundle (`model.json`): everything needed to serve predictions, plain serde.
 
+use crate::card::ModelCard;
 use crate::ensemble::Ensemble;
 use crate::error::ModelError;
 use crate::features::Featurizer;
@@ -10,8 +11,37 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Version of the `model.json` layout; bumped on any incompatible change (2: Embarked imputed
-/// with the training mode, no `Unknown` level).
-pub const FORMAT_VERSION: u32 = 2;
+/// with the training mode, no `Unknown` level; 3: one featurizer per fold, fitted on that
+/// fold's training rows, with the family/group survival table; the fields the model reads; the
+/// model card).
+pub const FORMAT_VERSION: u32 = 3;
+
+/// Which request fields the model reads and how it fills in missing ones.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct FieldUse {
+    /// Fields the features are computed from.
+    pub needed: Vec<String>,
+    /// `field: rule` for each field that is imputed when missing (or optional).
+    pub imputed: Vec<String>,
+}
+
+impl FieldUse {
+    /// What `featurizer` reads and imputes.
+    pub fn of(featurizer: &Featurizer) -> Self {
+        Self {
+            needed: featurizer
+                .required_fields()
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+            imputed: featurizer
+                .imputed_fields()
+                .into_iter()
+                .map(|(f, rule)| format!("{f}: {rule}"))
+                .collect(),
+        }
+    }
+}
 
 /// Where a bundle came from (no wall-clock time, so identical inputs give identical bytes).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -37,17 +67,23 @@ pub struct ModelBundle {
     pub format_version: u32,
     /// Feature names, in the order the networks read them.
     pub feature_names: Vec<String>,
-    /// The fitted training transform.
-    pub featurizer: Featurizer,
-    /// The fold models; prediction is their mean probability.
+    /// The transform of each fold model, fitted on that fold's training rows only (same order
+    /// as `ensemble.folds`).
+    pub featurizers: Vec<Featurizer>,
+    /// The fold models; prediction is the mean of their probabilities, each reading the
+    /// features of its own featurizer.
     pub ensemble: Ensemble,
+    /// Which request fields the model reads and which it imputes.
+    pub fields: FieldUse,
     /// Probability at or above which a passenger is predicted to survive.
     pub threshold: f64,
-    /// Out-of-fold metrics of the ensemble on its training rows (the featurizer was fitted on
-    /// all of them, so slightly optimistic; evaluate on held-out rows for an unbiased figure).
+    /// Out-of-fold metrics of the ensemble on its training rows: every row is predicted by the
+    /// fold model, and the featurizer, that never saw it.
     pub metrics: MetricsSummary,
     /// Training provenance.
     pub provenance: Provenance,
+    /// Data, features, validation scheme, metric spread over folds, known limits.
+    pub card: ModelCard,
 }
 
 /// SHA-256 (lowercase hex) of the rows serialized as JSON.
@@ -60,20 +96,28 @@ pub fn rows_digest(rows: &[Passenger]) -> String {
 }
 
 impl ModelBundle {
-    /// Bundles a fitted featurizer and fold ensemble with their out-of-fold metrics (whose
+    /// Bundles the fold featurizers and fold ensemble with their out-of-fold metrics (whose
     /// threshold becomes the bundle's) and the provenance of `rows`.
+    ///
+    /// Errors if there are no featurizers.
     pub fn assemble(
         rows: &[Passenger],
-        featurizer: Featurizer,
+        featurizers: Vec<Featurizer>,
         ensemble: Ensemble,
         metrics: MetricsSummary,
         fold_seed: u64,
         params: &TrainParams,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, ModelError> {
+        let first = featurizers
+            .first()
+            .ok_or_else(|| ModelError::Bundle("no featurizer to bundle".into()))?;
+        let card = ModelCard::new(rows, &ensemble, first.feature_names());
+        Ok(Self {
+            card,
             format_version: FORMAT_VERSION,
-            feature_names: featurizer.feature_names().to_vec(),
-            featurizer,
+            feature_names: first.feature_names().to_vec(),
+            fields: FieldUse::of(first),
+            featurizers,
             threshold: metrics.threshold,
             provenance: Provenance {
                 training_rows: rows.len(),
@@ -85,12 +129,24 @@ impl ModelBundle {
             },
             ensemble,
             metrics,
-        }
+        })
     }
 
-    /// Survival probability of one passenger (mean over the ensemble).
+    /// Survival probability of one passenger (mean over the fold models, each reading its own
+    /// featurizer's vector).
     pub fn predict_proba(&self, p: &Passenger) -> Result<f64, ModelError> {
-        self.ensemble.predict_proba(&self.featurizer.transform(p))
+        if self.ensemble.folds.is_empty() || self.ensemble.folds.len() != self.featurizers.len() {
+            return Err(ModelError::Bundle(format!(
+                "{} fold models but {} featurizers",
+                self.ensemble.folds.len(),
+                self.featurizers.len()
+            )));
+        }
+        let mut s = 0.0;
+        for (fold, featurizer) in self.ensemble.folds.iter().zip(&self.featurizers) {
+            s += fold.predict_proba(&featurizer.transform(p))?;
+        }
+        Ok(s / self.featurizers.len() as f64)
     }
 
     /// Whether the passenger is predicted to survive (`probability >= threshold`).
@@ -107,8 +163,19 @@ impl ModelBundle {
                 self.format_version
             ));
         }
-        if self.feature_names != self.featurizer.feature_names() {
-            return bad("feature_names disagree with the featurizer".into());
+        if self.featurizers.len() != self.ensemble.folds.len() {
+            return bad(format!(
+                "{} featurizers for {} fold models",
+                self.featurizers.len(),
+                self.ensemble.folds.len()
+            ));
+        }
+        if let Some(i) = self
+            .featurizers
+            .iter()
+            .position(|f| f.feature_names() != self.feature_names)
+        {
+            return bad(format!("feature_names disagree with featurizer {i}"));
         }
         if !(0.0..=1.0).contains(&self.threshold) {
             return bad(format!("threshold {} is not in [0, 1]", self.threshold));

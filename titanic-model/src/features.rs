@@ -1,8 +1,13 @@
 //! Turns a [`Passenger`] into a standardized numeric feature vector.
 //!
-//! Everything learned (imputation values, category levels, ticket counts, mean/std) comes from
-//! the rows given to [`Featurizer::fit`] and is stored in the (serde) featurizer, so the model
-//! bundle serves with exactly the training transform.
+//! Everything learned (imputation values, category levels, the family/group survival table,
+//! mean/std) comes from the rows given to [`Featurizer::fit`] and is stored in the (serde)
+//! featurizer, so the model bundle serves with exactly the training transform.
+//!
+//! Every engineered feature is computable from the demo's request body (Name, Pclass, Sex, Age,
+//! SibSp, Parch, Fare, Embarked); Ticket only adds a group key when it is present, and Cabin is
+//! not used (see [`required_fields`](Featurizer::required_fields)). The group signal of a row the
+//! featurizer was fitted on is computed leave-one-out ([`Featurizer::fit_transform_with`]).
 //!
 //! Missing values are imputed as in training: `Age` by the median of the passenger's title,
 //! `Fare` by the mean, a missing or blank `Embarked` by the most common port. A category the
@@ -10,8 +15,9 @@
 //! encoding: each of its one-hot columns at its training mean (0 once standardized), so it pulls
 //! the prediction towards no level, least of all a rare one.
 
+use crate::group::GroupTable;
 use crate::passenger::{port_of, sex_of, Passenger};
-use crate::title::{deck, title, TITLES};
+use crate::title::{title, TITLES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -20,7 +26,8 @@ use std::collections::BTreeMap;
 pub enum FeatureSet {
     /// The demo's baseline: Pclass, Age, SibSp, Parch, Fare, one-hot Sex and Embarked.
     Baseline,
-    /// Baseline plus engineered features (title, family, ticket group, fare per person, ...).
+    /// Baseline plus engineered features (title, family size, fare per person, the family/group
+    /// survival signal, ...).
     #[default]
     Engineered,
 }
@@ -42,7 +49,7 @@ pub struct Featurizer {
     age_mean: f64,
     fare_mean: f64,
     title_age_median: BTreeMap<String, f64>,
-    ticket_counts: BTreeMap<String, u32>,
+    groups: GroupTable,
     names: Vec<String>,
     mean: Vec<f64>,
     std: Vec<f64>,
@@ -71,6 +78,16 @@ impl Featurizer {
 
     /// Fits the given feature set on training rows only.
     pub fn fit_with(rows: &[Passenger], set: FeatureSet) -> Result<Self, FeatureError> {
+        Self::fit_transform_with(rows, set).map(|(f, _)| f)
+    }
+
+    /// Fits the given feature set on training rows and returns their standardized features,
+    /// each row's group signal computed without its own label (leave-one-out), as the
+    /// standardization was.
+    pub fn fit_transform_with(
+        rows: &[Passenger],
+        set: FeatureSet,
+    ) -> Result<(Self, Vec<Vec<f32>>), FeatureError> {
         if rows.is_empty() {
             return Err(FeatureError::Empty);
         }
@@ -93,21 +110,19 @@ impl Featurizer {
             .map_or(String::new(), |(port, _)| port.to_string());
         let embarked_levels: Vec<String> = port_counts.keys().map(|p| p.to_string()).collect();
         let mut by_title: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-        let mut ticket_counts = BTreeMap::new();
         for p in rows {
             if let Some(a) = finite(p.age) {
                 by_title.entry(title(p).to_string()).or_default().push(a);
-            }
-            if !p.ticket.trim().is_empty() {
-                *ticket_counts
-                    .entry(p.ticket.trim().to_string())
-                    .or_insert(0) += 1;
             }
         }
         let title_age_median = by_title
             .into_iter()
             .filter_map(|(t, ages)| median(ages).map(|m| (t, m)))
             .collect();
+        let groups = match set {
+            FeatureSet::Baseline => GroupTable::default(),
+            FeatureSet::Engineered => GroupTable::fit(rows, &embarked_mode),
+        };
         let mut f = Featurizer {
             set,
             embarked_levels,
@@ -115,15 +130,19 @@ impl Featurizer {
             age_mean,
             fare_mean,
             title_age_median,
-            ticket_counts,
+            groups,
             names: Vec::new(),
             mean: Vec::new(),
             std: Vec::new(),
         };
         let mut names = Vec::new();
-        f.features(&rows[0], Some(&mut names));
+        f.features(&rows[0], None, Some(&mut names));
         f.names = names;
-        let raws: Vec<Vec<f64>> = rows.iter().map(|p| f.raw(p)).collect();
+        let raws: Vec<Vec<f64>> = rows
+            .iter()
+            .zip(GroupTable::member_ids(rows))
+            .map(|(p, own)| f.features(p, own, None))
+            .collect();
         let n = raws.len() as f64;
         f.mean = (0..f.names.len())
             .map(|j| raws.iter().map(|r| r[j]).sum::<f64>() / n)
@@ -138,14 +157,22 @@ impl Featurizer {
                 }
             })
             .collect();
-        Ok(f)
+        let x = raws
+            .iter()
+            .zip(rows)
+            .map(|(raw, p)| f.standardize(raw, p))
+            .collect();
+        Ok((f, x))
     }
 
     /// The standardized feature vector of one passenger (never panics; missing values are
     /// imputed as in training, unseen categories get the neutral encoding: see the module docs).
     pub fn transform(&self, p: &Passenger) -> Vec<f32> {
-        let mut x: Vec<f32> = self
-            .raw(p)
+        self.standardize(&self.features(p, None, None), p)
+    }
+
+    fn standardize(&self, raw: &[f64], p: &Passenger) -> Vec<f32> {
+        let mut x: Vec<f32> = raw
             .iter()
             .zip(self.mean.iter().zip(&self.std))
             .map(|(x, (m, s))| ((x - m) / s) as f32)
@@ -192,22 +219,46 @@ impl Featurizer {
         self.set
     }
 
-    /// Number of training passengers with this ticket (1 for an unseen or empty ticket).
-    pub fn ticket_group(&self, ticket: &str) -> u32 {
-        self.ticket_counts
-            .get(ticket.trim())
-            .copied()
-            .unwrap_or(1)
-            .max(1)
+    /// The request fields the features are computed from (`Ticket` only refines the group
+    /// signal and is imputed as absent when missing; `Cabin` and `PassengerId` are not used).
+    pub fn required_fields(&self) -> &'static [&'static str] {
+        &[
+            "Name", "Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked",
+        ]
     }
 
-    fn raw(&self, p: &Passenger) -> Vec<f64> {
-        self.features(p, None)
+    /// How each missing field is filled in: `(field, rule)`.
+    pub fn imputed_fields(&self) -> Vec<(&'static str, String)> {
+        let age = match self.set {
+            FeatureSet::Baseline => format!("training mean {:.2}", self.age_mean),
+            FeatureSet::Engineered => "training median of the passenger's title".into(),
+        };
+        let mut out = vec![
+            ("Age", age),
+            ("Fare", format!("training mean {:.2}", self.fare_mean)),
+            (
+                "Embarked",
+                format!("most common training port {}", self.embarked_mode),
+            ),
+        ];
+        if self.set == FeatureSet::Engineered {
+            out.push((
+                "Ticket",
+                "optional: without it the group is found by surname, class, fare and port".into(),
+            ));
+        }
+        out
     }
 
     /// Unstandardized features (the single place that defines the features), and their names
     /// into `names` if given: only the first row needs them, so the others build no strings.
-    fn features(&self, p: &Passenger, mut names: Option<&mut Vec<String>>) -> Vec<f64> {
+    /// `own` is the row's member index in the group table when it is a training row.
+    fn features(
+        &self,
+        p: &Passenger,
+        own: Option<u32>,
+        mut names: Option<&mut Vec<String>>,
+    ) -> Vec<f64> {
         let b = |x: bool| if x { 1.0 } else { 0.0 };
         let mut out: Vec<f64> = Vec::with_capacity(32);
         let mut push = |n: std::fmt::Arguments<'_>, v: f64| {
@@ -248,20 +299,13 @@ impl Featurizer {
             push(format_args!("Title_{name}"), b(t == name));
         }
         push(format_args!("AgeMissing"), b(age.is_none()));
+        // FamilySize itself is not a feature: it did not help on development-split CV.
         let family = f64::from(p.sib_sp.min(20) + p.parch.min(20) + 1);
-        push(format_args!("FamilySize"), family);
-        let group = f64::from(self.ticket_group(&p.ticket));
-        push(format_args!("TicketGroup"), group);
-        push(format_args!("FarePerPerson"), fare / group);
+        push(format_args!("FarePerPerson"), fare / family);
         push(format_args!("LogFare"), fare.max(0.0).ln_1p());
-        let d = deck(p);
-        push(format_args!("CabinKnown"), b(d.is_some()));
-        push(
-            format_args!("DeckABC"),
-            b(matches!(d, Some('A' | 'B' | 'C' | 'T'))),
-        );
-        push(format_args!("DeckDE"), b(matches!(d, Some('D' | 'E'))));
-        push(format_args!("DeckFG"), b(matches!(d, Some('F' | 'G'))));
+        let g = self.groups.stat(p, own);
+        push(format_args!("GroupSurvival"), g.rate);
+        push(format_args!("GroupKnown"), g.known.min(4) as f64);
         out
     }
 }

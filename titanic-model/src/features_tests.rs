@@ -34,22 +34,29 @@ fn value(f: &Featurizer, x: &[f32], name: &str) -> f64 {
 #[test]
 fn fit_learns_from_train_and_standardizes() {
     let rows = train();
-    let f = Featurizer::fit(&rows).unwrap();
+    let (f, xs) = Featurizer::fit_transform_with(&rows, FeatureSet::Engineered).unwrap();
     assert_eq!(f.embarked_levels, ["C", "S"]);
     assert_eq!(f.embarked_mode, "S");
-    let xs = f.transform_all(&rows);
     for j in 0..f.feature_names().len() {
         let m: f32 = xs.iter().map(|x| x[j]).sum::<f32>() / 4.0;
         assert!(m.abs() < 1e-5, "{} not centred", f.feature_names()[j]);
     }
     // Age of row 3 (Mr, missing) is imputed with the Mr median (30), not the mean (20).
     assert!((value(&f, &xs[2], "Age") - 30.0).abs() < 1e-4);
-    assert!((value(&f, &xs[0], "TicketGroup") - 2.0).abs() < 1e-4);
-    assert!((value(&f, &xs[0], "FarePerPerson") - 4.0).abs() < 1e-4);
+    // Fare 8 shared by a family of one.
+    assert!((value(&f, &xs[0], "FarePerPerson") - 8.0).abs() < 1e-4);
+    // Rows 2 and 4 (the two women) are in no group with another woman or child: the prior
+    // (both died: 0), computed without their own label.
+    assert_eq!(value(&f, &xs[1], "GroupKnown").round(), 0.0);
     // Row 3's missing port is imputed with the most common one.
     assert_eq!(value(&f, &xs[2], "Embarked_S").round(), 1.0);
-    assert_eq!(xs[2], f.transform(&p(3, "male", None, "B2", Some(" s "))));
-    assert_eq!(f.ticket_group("A1"), 2);
+    assert_eq!(
+        f.transform(&rows[2]),
+        f.transform(&p(3, "male", None, "B2", Some(" s ")))
+    );
+    assert_eq!(Featurizer::fit(&rows).unwrap(), f);
+    // A training row sent again is a new passenger: it sees its own (past) outcome.
+    assert_eq!(value(&f, &f.transform(&rows[1]), "GroupKnown").round(), 1.0);
     let base = Featurizer::fit_with(&rows, FeatureSet::Baseline).unwrap();
     let x = base.transform(&rows[2]);
     assert_eq!(x.len(), base.feature_names().len());
@@ -91,7 +98,7 @@ fn unseen_and_missing_values_are_safe() {
         }
     }
     assert_eq!(value(&f, &x, "Title_Rare").round(), 1.0);
-    assert_eq!(value(&f, &x, "TicketGroup").round(), 1.0);
+    assert_eq!(value(&f, &x, "GroupKnown").round(), 0.0);
     assert_eq!(Featurizer::fit(&[]), Err(FeatureError::Empty));
 }
 
@@ -101,4 +108,29 @@ fn serde_round_trip_keeps_transform() {
     let f = Featurizer::fit(&rows).unwrap();
     let g: Featurizer = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
     assert_eq!(f.transform(&rows[1]), g.transform(&rows[1]));
+}
+
+#[test]
+fn group_signal_is_leave_one_out_for_training_rows_only() {
+    let mut rows = train();
+    // Two women of one family (same surname, class, fare, port) and ticket: one lived.
+    for (id, lived) in [(2, 1), (4, 0)] {
+        let r = &mut rows[id as usize - 1];
+        r.name = "Sage, Mrs. X".into();
+        r.ticket = "CA 2343".into();
+        r.fare = Some(69.55);
+        r.embarked = Some("S".into());
+        r.survived = Some(lived);
+    }
+    let (f, xs) = Featurizer::fit_transform_with(&rows, FeatureSet::Engineered).unwrap();
+    // Each sees only the other: the survivor sees a death, and the other way round.
+    assert!(value(&f, &xs[1], "GroupSurvival") < value(&f, &xs[3], "GroupSurvival"));
+    assert_eq!(value(&f, &xs[1], "GroupKnown").round(), 1.0);
+    // A new member of the family, sent without ticket (the demo's body), sees both.
+    let mut new = rows[1].clone();
+    new.survived = None;
+    new.ticket.clear();
+    let x = f.transform(&new);
+    assert_eq!(value(&f, &x, "GroupKnown").round(), 2.0);
+    assert!((value(&f, &x, "GroupSurvival") - (1.0 + 0.5) / 3.0).abs() < 1e-4);
 }

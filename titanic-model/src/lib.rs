@@ -9,9 +9,12 @@
 //! server depends on this crate alone.
 
 pub mod bundle;
+pub mod card;
 pub mod ensemble;
 pub mod error;
 pub mod features;
+pub mod group;
+pub mod logistic;
 pub mod metrics;
 pub mod mlp;
 pub mod params;

@@ -214,6 +214,41 @@ pub fn log_loss(labels: &[u8], probs: &[f64]) -> Result<f64, MetricsError> {
     Ok(s / labels.len() as f64)
 }
 
+/// Brier score: mean squared difference between probability and outcome (0 is perfect, 0.25
+/// is a constant 0.5); lower means better calibrated and sharper probabilities.
+pub fn brier(labels: &[u8], probs: &[f64]) -> Result<f64, MetricsError> {
+    check(labels, probs)?;
+    let s: f64 = labels
+        .iter()
+        .zip(probs)
+        .map(|(&l, &p)| (p - f64::from(l)).powi(2))
+        .sum();
+    Ok(s / labels.len() as f64)
+}
+
+/// Reliability of the probabilities: the rows split into `bins` equal-width probability bins,
+/// each as `(mean predicted probability, observed survival rate, rows)`; empty bins left out.
+pub fn reliability(
+    labels: &[u8],
+    probs: &[f64],
+    bins: usize,
+) -> Result<Vec<(f64, f64, usize)>, MetricsError> {
+    check(labels, probs)?;
+    let bins = bins.max(1);
+    let mut acc = vec![(0.0, 0.0, 0usize); bins];
+    for (&l, &p) in labels.iter().zip(probs) {
+        let b = ((p.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
+        acc[b].0 += p;
+        acc[b].1 += f64::from(l);
+        acc[b].2 += 1;
+    }
+    Ok(acc
+        .into_iter()
+        .filter(|b| b.2 > 0)
+        .map(|(p, y, n)| (p / n as f64, y / n as f64, n))
+        .collect())
+}
+
 /// All headline metrics of one evaluation (serde + JsonSchema; stored in the model bundle).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, JsonSchema)]
 pub struct MetricsSummary {
@@ -235,6 +270,8 @@ pub struct MetricsSummary {
     pub pr_auc: f64,
     /// Mean binary cross-entropy.
     pub log_loss: f64,
+    /// Brier score (see [`brier`]).
+    pub brier: f64,
     /// Counts at `threshold`.
     pub confusion: ConfusionMatrix,
 }
@@ -253,6 +290,7 @@ impl MetricsSummary {
             roc_auc: roc_auc(labels, probs)?,
             pr_auc: average_precision(labels, probs)?,
             log_loss: log_loss(labels, probs)?,
+            brier: brier(labels, probs)?,
             confusion,
         })
     }

@@ -121,3 +121,17 @@ fn log_loss_and_summary() {
     let back: MetricsSummary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
     assert_eq!(back, s);
 }
+
+#[test]
+fn brier_and_reliability() {
+    let y = [1, 0, 1, 0];
+    let p = [0.9, 0.1, 0.6, 0.3];
+    let b = brier(&y, &p).unwrap();
+    assert!((b - (0.01 + 0.01 + 0.16 + 0.09) / 4.0).abs() < 1e-12);
+    assert_eq!(brier(&y, &[0.5; 4]).unwrap(), 0.25);
+    let r = reliability(&y, &p, 2).unwrap();
+    assert_eq!(r.len(), 2);
+    assert!((r[0].0 - 0.2).abs() < 1e-12 && r[0].1 == 0.0 && r[0].2 == 2);
+    assert!((r[1].0 - 0.75).abs() < 1e-12 && r[1].1 == 1.0 && r[1].2 == 2);
+    assert!(brier(&y, &p[..3]).is_err());
+}

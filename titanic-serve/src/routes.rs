@@ -310,7 +310,7 @@ fn answer(
             output: Value::Null,
             scored: 0,
         },
-        Route::Schema => json_answer(200, crate::schema::schema()),
+        Route::Schema => json_answer(200, &crate::schema::schema_for_model(&model.bundle)),
         Route::Predict | Route::PredictBatch => demo::predict(
             model,
             parsed.as_ref().map_err(Clone::clone),

@@ -3,7 +3,7 @@
 use crate::demo::{Envelope, Prediction};
 use serde_json::{json, Value};
 use std::sync::OnceLock;
-use titanic_model::Passenger;
+use titanic_model::{ModelBundle, Passenger};
 
 /// The passenger schema with the server's rules: only `Pclass` and `Sex` are required.
 fn passenger() -> Value {
@@ -31,4 +31,17 @@ pub fn schema() -> &'static Value {
             },
         })
     })
+}
+
+/// The schemas plus, under `"model"`, the request fields the served model reads (`needed`) and
+/// how it fills in missing ones (`imputed`).
+pub fn schema_for_model(bundle: &ModelBundle) -> Value {
+    let mut v = schema().clone();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert(
+            "model".into(),
+            json!({"needed": bundle.fields.needed, "imputed": bundle.fields.imputed}),
+        );
+    }
+    v
 }

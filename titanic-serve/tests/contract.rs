@@ -510,4 +510,14 @@ fn metrics_and_schema() {
     assert!(request["properties"]["Age"].is_object(), "{request}");
     assert!(schema["/predict"]["response"]["properties"]["metadata"].is_object());
     assert_eq!(schema["/predict/batch"]["request"]["type"], "array");
+    // The served model says which request fields it reads and how it fills in missing ones:
+    // everything from the demo's body, no Cabin; Ticket optional.
+    let needed = schema["model"]["needed"].as_array().unwrap();
+    assert!(needed.contains(&json!("Name")) && needed.contains(&json!("Fare")));
+    assert!(!needed.contains(&json!("Cabin")) && !needed.contains(&json!("Ticket")));
+    let imputed = schema["model"]["imputed"].to_string();
+    assert!(
+        imputed.contains("Age") && imputed.contains("Ticket: optional"),
+        "{imputed}"
+    );
 }

@@ -20,7 +20,7 @@ fn refuses_to_start_on_a_missing_corrupt_or_incompatible_model() {
     v["format_version"] = json!(99);
     let future = dir.path().join("future.json");
     std::fs::write(&future, v.to_string()).unwrap();
-    v["format_version"] = json!(2);
+    v["format_version"] = json!(3);
     v["ensemble"]["folds"][0]["members"][0]["layers"][0]["bias"] = json!([1.0]);
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, v.to_string()).unwrap();

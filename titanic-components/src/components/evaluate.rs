@@ -28,8 +28,8 @@ pub struct EvaluateOutputs {
     pub feature_importance: Png,
 }
 
-/// Scores the fold ensemble out of fold: every passenger is predicted by the fold model that
-/// did not train on it. Metrics, a typed summary and plots.
+/// Scores the fold ensemble out of fold: every passenger is predicted by the fold model, and
+/// the featurizer, that did not train on it. Metrics, a typed summary and plots.
 #[component(cpu = "500m", memory = "256Mi")]
 pub fn evaluate(
     models: Input<Collection<Json<FoldModel>>>,
@@ -45,6 +45,14 @@ pub fn evaluate(
             .collect(),
     };
     ensemble.check(m.names.len())?;
+    if ensemble.folds.len() != m.folds.len() {
+        return Err(format!(
+            "{} fold models for {} folds of features",
+            ensemble.folds.len(),
+            m.folds.len()
+        )
+        .into());
+    }
     let n = m.labels.len();
     let oof = ensemble.oof(n);
     if let Some(i) = oof.iter().position(|p| !p.is_finite()) {
@@ -77,7 +85,11 @@ pub fn evaluate(
     let fold_data: Vec<FoldData> = ensemble
         .folds
         .iter()
-        .map(|model| FoldData { model, x: &m.rows })
+        .zip(&m.folds)
+        .map(|(model, fold)| FoldData {
+            model,
+            x: &fold.rows,
+        })
         .collect();
     // The plots do not depend on each other or on the permutation importance (the slowest
     // part), so they are drawn on their own threads while this one scores the permutations.

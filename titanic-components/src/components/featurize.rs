@@ -1,53 +1,79 @@
-use crate::model::features::Featurizer;
+use crate::model::cv::{fold_features, labels, stratified_kfold, train_indices};
+use crate::model::features::{FeatureSet, Featurizer};
 use crate::passenger::Passenger;
 use pipeline_dsl::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The passengers as model inputs: one standardized feature vector and label per passenger.
+/// The features of one cross-validation fold, from a featurizer fitted on its training rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldMatrix {
+    /// Row indices of the fold's validation part (sorted).
+    pub valid_idx: Vec<usize>,
+    /// One standardized feature vector per passenger: leave-one-out for the fold's training
+    /// rows, the plain transform (as for a new passenger) for its validation rows.
+    pub rows: Vec<Vec<f32>>,
+}
+
+/// The passengers as model inputs, fold by fold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureMatrix {
     /// Column names, same order as each row.
     pub names: Vec<String>,
     /// Kaggle `PassengerId` of each row.
     pub passenger_ids: Vec<u32>,
-    /// One feature vector per passenger.
-    pub rows: Vec<Vec<f32>>,
     /// 0/1 survival label per passenger.
     pub labels: Vec<u8>,
+    /// The features of each stratified fold, in fold order.
+    pub folds: Vec<FoldMatrix>,
 }
 
 /// What `featurize` produces.
 #[derive(Outputs)]
 pub struct FeaturizeOutputs {
-    /// The fitted transform (it travels inside the published model bundle).
-    pub featurizer: Json<Featurizer>,
-    /// Every passenger transformed.
+    /// The transform of each fold, fitted on its training rows only (they travel inside the
+    /// published model bundle).
+    pub featurizer: Json<Vec<Featurizer>>,
+    /// Every passenger transformed, fold by fold.
     pub features: Json<FeatureMatrix>,
 }
 
-/// Fits the feature transform on the passengers and applies it: the demo's baseline (drop
-/// Cabin/Name/PassengerId/Ticket, fill Embarked, impute Age/Fare, one-hot Sex/Embarked) plus
-/// engineered features (title, family size, ticket group, deck, ...), standardized.
+/// Assigns the passengers to stratified folds and, for each fold, fits the feature transform on
+/// the fold's training rows only and applies it, so that every out-of-fold figure is honest:
+/// the demo's baseline (fill Embarked, impute Age/Fare, one-hot Sex/Embarked) plus engineered
+/// features computable from the demo's request (title, family size, fare per person, the
+/// family/group survival signal learned leave-one-out), standardized.
+///
+/// # Parameters
+/// - `folds`: number of stratified folds.
+/// - `fold_seed`: seed of the fold assignment.
 #[component(cpu = "250m", memory = "256Mi")]
-pub fn featurize(passengers: Input<Dataset<Passenger>>) -> Result<FeaturizeOutputs> {
+pub fn featurize(
+    passengers: Input<Dataset<Passenger>>,
+    folds: u32,
+    fold_seed: u64,
+) -> Result<FeaturizeOutputs> {
     let rows = passengers.rows();
-    let featurizer = Featurizer::fit(rows)?;
-    let labels = rows
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            p.survived
-                .ok_or_else(|| format!("row {i}: column Survived is missing"))
-        })
-        .collect::<std::result::Result<Vec<u8>, String>>()?;
+    let labels = labels(rows)?;
+    let assignment = stratified_kfold(&labels, folds as usize, fold_seed)?;
+    let mut featurizers = Vec::new();
+    let mut matrices = Vec::new();
+    for (f, valid) in assignment.iter().enumerate() {
+        let train = train_indices(&assignment, f, rows.len());
+        let (featurizer, x) = fold_features(rows, &train, valid, FeatureSet::Engineered)?;
+        featurizers.push(featurizer);
+        matrices.push(FoldMatrix {
+            valid_idx: valid.clone(),
+            rows: x,
+        });
+    }
     let features = FeatureMatrix {
-        names: featurizer.feature_names().to_vec(),
+        names: featurizers[0].feature_names().to_vec(),
         passenger_ids: rows.iter().map(|p| p.passenger_id).collect(),
-        rows: featurizer.transform_all(rows),
         labels,
+        folds: matrices,
     };
     Ok(FeaturizeOutputs {
-        featurizer: Json(featurizer),
+        featurizer: Json(featurizers),
         features: Json(features),
     })
 }

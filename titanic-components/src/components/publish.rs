@@ -48,11 +48,11 @@ impl From<ModelTarget> for String {
 /// What `publish` produces.
 #[derive(Outputs)]
 pub struct PublishOutputs {
-    /// `model.json`: featurizer, fold ensemble weights, metrics and provenance.
+    /// `model.json`: fold featurizers, fold ensemble weights, metrics and provenance.
     pub model: Model<ModelBundle>,
 }
 
-/// Bundles the fitted featurizer, the fold ensemble and its out-of-fold metrics into
+/// Bundles the fold featurizers, the fold ensemble and its out-of-fold metrics into
 /// `model.json`, so serving applies exactly the training transform, and uploads it to
 /// `target` when one is given. The pipeline runs it only when the evaluation clears the
 /// accuracy threshold.
@@ -77,7 +77,7 @@ pub struct PublishOutputs {
 )]
 pub fn publish(
     passengers: Input<Dataset<Passenger>>,
-    featurizer: Input<Json<Featurizer>>,
+    featurizer: Input<Json<Vec<Featurizer>>>,
     models: Input<Collection<Json<FoldModel>>>,
     evaluation: Input<Json<MetricsSummary>>,
     fold_seed: u64,
@@ -98,7 +98,7 @@ pub fn publish(
         evaluation.0.into_inner(),
         fold_seed,
         &params,
-    );
+    )?;
     bundle.check()?;
     let json = format!("{}\n", bundle.to_json()?); // the same bytes as the artifact
     if let ModelTarget(Some(url)) = &target {

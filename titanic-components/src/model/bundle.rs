@@ -1,12 +1,13 @@
 //! The model bundle (from [`titanic_model::bundle`]) and how to train one.
 
-use crate::model::cv::{fit_ensemble, labels};
+use crate::model::cv::cross_validate;
+use crate::model::ensemble::Ensemble;
 use crate::passenger::validate;
 pub use titanic_model::bundle::*;
-use titanic_model::{FeatureSet, Featurizer, MetricsSummary, ModelError, Passenger, TrainParams};
+use titanic_model::{FeatureSet, MetricsSummary, ModelError, Passenger, TrainParams};
 
-/// Validates `rows`, fits the featurizer on all of them, trains one fold model per stratified
-/// fold and computes out-of-fold metrics at threshold 0.5.
+/// Validates `rows`, trains one fold model per stratified fold with a featurizer fitted on that
+/// fold's training rows only, and computes out-of-fold metrics at threshold 0.5.
 pub fn train_bundle(
     rows: &[Passenger],
     k: usize,
@@ -15,14 +16,10 @@ pub fn train_bundle(
     set: FeatureSet,
 ) -> Result<ModelBundle, ModelError> {
     validate(rows).map_err(|e| ModelError::InvalidData(e.to_string()))?;
-    let y = labels(rows)?;
-    let featurizer = Featurizer::fit_with(rows, set)?;
-    let x = featurizer.transform_all(rows);
-    let ensemble = fit_ensemble(&x, &y, k, fold_seed, params)?;
-    let metrics = MetricsSummary::compute(&y, &ensemble.oof(rows.len()), 0.5)?;
-    Ok(ModelBundle::assemble(
-        rows, featurizer, ensemble, metrics, fold_seed, params,
-    ))
+    let cv = cross_validate(rows, k, fold_seed, params, set)?;
+    let metrics = MetricsSummary::compute(&cv.labels, &cv.oof, 0.5)?;
+    let ensemble = Ensemble { folds: cv.folds };
+    ModelBundle::assemble(rows, cv.featurizers, ensemble, metrics, fold_seed, params)
 }
 
 #[cfg(test)]

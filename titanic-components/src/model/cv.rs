@@ -103,6 +103,57 @@ pub struct CvOutcome {
     pub featurizers: Vec<Featurizer>,
 }
 
+impl CvOutcome {
+    /// Out-of-fold probabilities recomputed from the fold models and featurizers for `rows` as
+    /// a client would send them (e.g. with [`demo_fields`]); same order as `rows`.
+    pub fn oof_for(&self, rows: &[Passenger]) -> Vec<f64> {
+        let mut out = vec![f64::NAN; rows.len()];
+        for (fold, featurizer) in self.folds.iter().zip(&self.featurizers) {
+            for &i in &fold.valid_idx {
+                if let Some(p) = rows.get(i) {
+                    out[i] = fold.predict_unchecked(&featurizer.transform(p));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A passenger as the demo's `/predict` body carries it: no `Ticket`, no `Cabin`.
+pub fn demo_fields(p: &Passenger) -> Passenger {
+    Passenger {
+        ticket: String::new(),
+        cabin: None,
+        ..p.clone()
+    }
+}
+
+/// The featurizer of one fold, fitted on its `train` rows only, and the feature vector of every
+/// row: the training rows get their leave-one-out features, the `valid` rows the featurizer's
+/// plain transform (as a new passenger would); other rows get zeros (training reads no other).
+pub fn fold_features(
+    rows: &[Passenger],
+    train: &[usize],
+    valid: &[usize],
+    set: FeatureSet,
+) -> Result<(Featurizer, Vec<Vec<f32>>), ModelError> {
+    let train_rows: Vec<Passenger> = train.iter().map(|&i| rows[i].clone()).collect();
+    let (featurizer, x_train) = Featurizer::fit_transform_with(&train_rows, set)?;
+    let mut x = vec![Vec::new(); rows.len()];
+    for (&i, xi) in train.iter().zip(x_train) {
+        x[i] = xi;
+    }
+    for &i in valid {
+        x[i] = featurizer.transform(&rows[i]);
+    }
+    // Rows in neither list are not read by training; give them a valid width.
+    let width = featurizer.feature_names().len();
+    x.iter_mut()
+        .filter(|r| r.is_empty())
+        .for_each(|r| *r = vec![0.0; width]);
+    Ok((featurizer, x))
+}
+
 /// Stratified k-fold CV from raw passengers, fitting a featurizer on each fold's training rows
 /// only, so the out-of-fold predictions estimate performance on unseen passengers.
 pub fn cross_validate(
@@ -123,9 +174,7 @@ pub fn cross_validate(
     };
     for (f, valid) in folds.iter().enumerate() {
         let train = train_indices(&folds, f, rows.len());
-        let train_rows: Vec<Passenger> = train.iter().map(|&i| rows[i].clone()).collect();
-        let featurizer = Featurizer::fit_with(&train_rows, set)?;
-        let x = featurizer.transform_all(rows);
+        let (featurizer, x) = fold_features(rows, &train, valid, set)?;
         let model = train_fold(&x, &yf, &train, valid, params)?;
         for (&i, &p) in valid.iter().zip(&model.oof) {
             out.oof[i] = p;
@@ -134,6 +183,33 @@ pub fn cross_validate(
         out.featurizers.push(featurizer);
     }
     Ok(out)
+}
+
+/// A held-out split that mimics Kaggle's test set: a random `fraction` of the rows (stratified
+/// on the label), so families and ticket groups fall on both sides as they do between
+/// `train.csv` and `test.csv`. Returns `(development, held_out)` row indices, sorted.
+pub fn holdout_split(
+    labels: &[u8],
+    fraction: f64,
+    seed: u64,
+) -> Result<(Vec<usize>, Vec<usize>), ModelError> {
+    if !(fraction > 0.0 && fraction < 1.0) {
+        return Err(ModelError::InvalidData(format!(
+            "held-out fraction {fraction} is not in (0, 1)"
+        )));
+    }
+    let mut rng = SplitMix64::new(seed);
+    let (mut dev, mut held) = (Vec::new(), Vec::new());
+    for class in [0u8, 1] {
+        let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
+        rng.shuffle(&mut idx);
+        let cut = (idx.len() as f64 * fraction).round() as usize;
+        held.extend_from_slice(&idx[..cut]);
+        dev.extend_from_slice(&idx[cut..]);
+    }
+    dev.sort_unstable();
+    held.sort_unstable();
+    Ok((dev, held))
 }
 
 #[cfg(test)]
@@ -179,6 +255,7 @@ mod tests {
         );
         assert!(cv.oof.iter().all(|p| (0.0..=1.0).contains(p)));
         assert_ne!(cv.featurizers[0], cv.featurizers[1]);
+        assert_eq!(cv.oof_for(&rows), cv.oof);
         let x = cv.featurizers[0].transform_all(&rows);
         let y = labels(&rows).unwrap();
         let e = fit_ensemble(&x, &y, 3, 2, &params).unwrap();
@@ -186,6 +263,20 @@ mod tests {
         let mut unlabeled = rows.clone();
         unlabeled[5].survived = None;
         assert!(cross_validate(&unlabeled, 3, 2, &params, FeatureSet::Baseline).is_err());
+    }
+
+    #[test]
+    fn holdout_is_a_stratified_partition() {
+        let labels: Vec<u8> = (0..90).map(|i| u8::from(i % 3 == 0)).collect();
+        let (dev, held) = holdout_split(&labels, 1.0 / 3.0, 4).unwrap();
+        assert_eq!((dev.len(), held.len()), (60, 30));
+        assert_eq!(held.iter().filter(|&&i| labels[i] == 1).count(), 10);
+        let mut all = [dev.clone(), held.clone()].concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..90).collect::<Vec<_>>());
+        assert_eq!(holdout_split(&labels, 1.0 / 3.0, 4).unwrap().1, held);
+        assert_ne!(holdout_split(&labels, 1.0 / 3.0, 5).unwrap().1, held);
+        assert!(holdout_split(&labels, 1.0, 4).is_err());
     }
 
     #[test]

@@ -9,5 +9,7 @@ pub mod plots;
 pub mod train;
 
 pub use bundle::ModelBundle;
-pub use titanic_model::{ensemble, error, features, metrics, mlp, params, rng, title};
+pub use titanic_model::{
+    ensemble, error, features, group, logistic, metrics, mlp, params, rng, title,
+};
 pub use titanic_model::{FeatureSet, Featurizer, ModelError, TrainParams};
