@@ -5,6 +5,7 @@
 //! `main` dispatches `component <name> ...` to the components in `fixture.rs`, and
 //! `killable-run ...` to a runner the killed-run test starts as a child process and kills.
 
+mod caching;
 mod fixture;
 mod scenarios;
 mod trust;
@@ -29,6 +30,7 @@ fn main() {
     let trials = scenarios::ALL
         .iter()
         .chain(trust::ALL)
+        .chain(caching::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {
                 test();
