@@ -6,7 +6,8 @@ use crate::pipeline::Pipeline;
 use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
-/// The command line of [`main`]: the pipeline subcommands and nothing else.
+// The command line of [`main`]: the pipeline subcommands and nothing else (no doc comment: clap
+// would make it the title).
 #[derive(clap::Parser)]
 struct Cli {
     #[command(subcommand)]
@@ -69,7 +70,11 @@ pub fn main(pipeline: impl Fn() -> Pipeline) -> ExitCode {
 pub fn with_pipeline_help(command: clap::Command, pipeline: &Pipeline) -> clap::Command {
     let graph = pipeline.graph.borrow();
     let mut command = command;
-    if command.get_about().is_none() {
+    // clap gives a CLI without a title of its own the doc comment of its subcommand enum.
+    let inherited = command
+        .get_about()
+        .is_none_or(|a| a.to_string().starts_with("The pipeline subcommands"));
+    if inherited {
         let about = match graph.description.as_str() {
             "" => format!("The `{}` pipeline", graph.name),
             text => format!("The `{}` pipeline: {text}", graph.name),
