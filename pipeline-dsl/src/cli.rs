@@ -1,20 +1,42 @@
 //! The command-line kit every pipeline binary shares: `component` (the container entrypoint),
-//! `compile`, `list` and `describe`. Embed [`PipelineCommand`] in your own clap CLI with
-//! `#[command(flatten)]` and hand it to [`PipelineCommand::execute`].
+//! `run`, `compile`, `list`, `describe` and `store`.
+//!
+//! The whole `main` of a pipeline binary can be [`main`]`(pipeline)`, with no clap code of
+//! your own. To add commands of your own, make [`PipelineCommand`] a subcommand of your clap CLI
+//! and hand it to [`PipelineCommand::execute`]: as the `#[command(subcommand)]` field of your
+//! `Parser` (below), or as one variant of your own `Subcommand` enum marked
+//! `#[command(flatten)]` (its commands then sit next to yours). `#[command(flatten)]` on a
+//! *struct field* does not work: `PipelineCommand` is a set of subcommands, not of arguments.
+//! [`with_pipeline_help`] adds the pipeline's title and parameters to your CLI's help.
 //!
 //! ```no_run
-//! use clap::Parser;
+//! use clap::{Parser, Subcommand};
 //! use pipeline_dsl::cli::PipelineCommand;
 //!
+//! /// My pipeline, and a command of my own.
 //! #[derive(Parser)]
 //! struct Cli {
 //!     #[command(subcommand)]
-//!     command: PipelineCommand,
+//!     command: Command,
+//! }
+//!
+//! #[derive(Subcommand)]
+//! enum Command {
+//!     #[command(flatten)]
+//!     Pipeline(PipelineCommand),
+//!     /// Says hello.
+//!     Hello,
 //! }
 //!
 //! # fn pipeline() -> pipeline_dsl::Pipeline { pipeline_dsl::Pipeline::new("demo") }
 //! fn main() -> std::process::ExitCode {
-//!     Cli::parse().command.execute(pipeline)
+//!     match Cli::parse().command {
+//!         Command::Pipeline(command) => command.execute(pipeline),
+//!         Command::Hello => {
+//!             println!("hello");
+//!             std::process::ExitCode::SUCCESS
+//!         }
+//!     }
 //! }
 //! ```
 
@@ -26,7 +48,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The subcommands pipeline-dsl provides.
+pub use crate::cli_main::{main, with_pipeline_help};
+
+/// The pipeline subcommands: run one component, run the pipeline, compile it, inspect it.
 #[derive(Debug, clap::Subcommand)]
 pub enum PipelineCommand {
     /// Run one component (what each Argo container and each local runner step executes).
@@ -35,10 +59,11 @@ pub enum PipelineCommand {
     Compile(CompileArgs),
     /// List the components linked into this binary.
     List,
-    /// Show a component's spec: inputs, outputs, options and parameter JSON Schemas.
+    /// Show a component's spec (inputs, outputs, options, parameter JSON Schemas) or, without a
+    /// name, the pipeline's parameters, image and command.
     Describe {
-        /// Component name (see `list`).
-        name: String,
+        /// Component name (see `list`) or its function's name (`count-words` or `count_words`).
+        name: Option<String>,
     },
     /// Run the pipeline on this machine: every step as a process of this binary.
     Run(crate::cli_run::RunArgs),
@@ -158,8 +183,8 @@ pub fn print_quietly(text: &str) -> Result<(), String> {
 }
 
 impl PipelineCommand {
-    /// Runs the command; `pipeline` builds the pipeline (only called by the commands that need
-    /// it). Errors are printed as one line on stderr and turn into a non-zero exit code:
+    /// Runs the command; `pipeline` builds the pipeline, called by the commands that need it
+    /// (`run`, `compile`, and `describe` without a name), never by `component`. Errors are printed as one line on stderr and turn into a non-zero exit code:
     /// [`EXIT_INVALID`](crate::EXIT_INVALID) (2) for what a retry cannot fix (a bad parameter
     /// or input), 1 otherwise, 128 + the signal for an interrupted run.
     pub fn execute(self, pipeline: impl FnOnce() -> Pipeline) -> ExitCode {
@@ -212,22 +237,64 @@ impl PipelineCommand {
             }
             PipelineCommand::Run(args) => args.execute(&pipeline()).map(|_| ()),
             PipelineCommand::Store(command) => command.execute().map_err(failed),
-            PipelineCommand::Describe { name } => {
-                let spec: ComponentSpec = registered()
-                    .map_err(|e| failed(e.to_string()))?
-                    .into_iter()
-                    .map(|r| (r.spec)())
-                    .find(|s| s.name == name)
-                    .ok_or_else(|| RunFailure {
-                        message: format!("no component named `{name}` (see `list`)"),
-                        code: crate::EXIT_INVALID,
-                    })?;
+            PipelineCommand::Describe { name: None } => {
+                let json = serde_json::to_string_pretty(&describe_pipeline(&pipeline()))
+                    .map_err(|e| failed(e.to_string()))?;
+                print_quietly(&(json + "\n")).map_err(failed)
+            }
+            PipelineCommand::Describe { name: Some(name) } => {
+                let spec = find_spec(&name)?;
                 let json =
                     serde_json::to_string_pretty(&spec).map_err(|e| failed(e.to_string()))?;
                 print_quietly(&(json + "\n")).map_err(failed)
             }
         }
     }
+}
+
+/// The registered component `name` names: its component name, the same in snake_case, or the
+/// name of its function.
+fn find_spec(name: &str) -> Result<ComponentSpec, RunFailure> {
+    let all = registered().map_err(|e| RunFailure {
+        message: e.to_string(),
+        code: 1,
+    })?;
+    let kebab = name.replace('_', "-");
+    let function =
+        |r: &&&crate::component::Registration| r.site.function.rsplit("::").next() == Some(name);
+    let found = all
+        .iter()
+        .find(|r| (r.spec)().name == kebab)
+        .or_else(|| all.iter().find(function));
+    found.map(|r| (r.spec)()).ok_or_else(|| RunFailure {
+        message: format!("no component named `{name}` (see `list`)"),
+        code: crate::EXIT_INVALID,
+    })
+}
+
+/// What `describe` without a name prints: the pipeline's name, image, command and parameters.
+fn describe_pipeline(pipeline: &Pipeline) -> serde_json::Value {
+    let graph = pipeline.graph.borrow();
+    let parameters: Vec<serde_json::Value> = graph
+        .params
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "name": p.name,
+                "description": p.description,
+                "default": p.default,
+                "schema": p.schema,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "pipeline": graph.name,
+        "description": graph.description,
+        "image": graph.image,
+        "command": graph.command,
+        "parameters": parameters,
+        "tasks": graph.tasks.iter().map(|t| &t.name).collect::<Vec<_>>(),
+    })
 }
 
 /// Compiles `pipeline` to YAML of the given kind.

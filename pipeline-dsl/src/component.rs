@@ -41,8 +41,14 @@ pub struct ComponentSpec {
     pub name: String,
     /// From the function's doc comment.
     pub description: String,
-    /// Digest of the component's source, to tell versions apart.
+    /// Digest of the component's source (and declared version), to tell versions apart: part of
+    /// the Argo memoization key.
     pub source_digest: String,
+    /// The version declared with `#[component(version = "...")]`. When set, the local runner's
+    /// cache key holds it instead of the components binary's digest, so editing *other*
+    /// components (or this one, without bumping the version) keeps this step's cached results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Artifact inputs.
     pub inputs: Vec<InputSpec>,
     /// Parameters.

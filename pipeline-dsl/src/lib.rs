@@ -43,7 +43,9 @@ extern crate self as pipeline_dsl;
 
 pub mod argo;
 pub mod artifact;
+pub mod build;
 pub mod cli;
+mod cli_main;
 mod cli_outcome;
 mod cli_run;
 mod cli_store;

@@ -34,6 +34,13 @@ pub struct TaskOptions {
     /// Memoize successful results in Argo for this long (a Go duration such as `720h`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<String>,
+    /// Never reuse a result (`#[component(cache = false)]`, [`Task::never_cache`]): the local
+    /// runner runs the step every time and records no cache entry for it, and Argo does not
+    /// memoize it. For steps with side effects (logging a run, publishing, notifying).
+    ///
+    /// [`Task::never_cache`]: crate::pipeline::Task::never_cache
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub never_cache: bool,
 }
 
 /// CPU, memory and GPU requests and limits, as Kubernetes quantities (`500m`, `512Mi`).
@@ -215,6 +222,7 @@ impl TaskOptions {
                 .collect(),
             tolerations: merge_by(&self.tolerations, &over.tolerations, |t| t.key.clone()),
             cache: over.cache.clone().or_else(|| self.cache.clone()),
+            never_cache: over.never_cache || self.never_cache,
         }
     }
 }

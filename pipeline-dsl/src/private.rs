@@ -24,6 +24,7 @@ pub fn spec(name: &str, description: &str, source_digest: &str) -> SpecBuilder {
         name: name.into(),
         description: description.into(),
         source_digest: source_digest.into(),
+        version: None,
         inputs: Vec::new(),
         parameters: Vec::new(),
         outputs: Vec::new(),
@@ -71,7 +72,7 @@ impl SpecBuilder {
     }
 
     /// Sets one string option of `#[component(...)]` (`image`, `cpu`, `memory`, `cpu_limit`,
-    /// `memory_limit`, `timeout`, `cache`); the macro only passes those names.
+    /// `memory_limit`, `timeout`, `cache = "<max age>"`); the macro only passes those names.
     pub fn option(mut self, key: &str, value: &str) -> Self {
         let o = &mut self.0.options;
         let slot = match key {
@@ -85,6 +86,19 @@ impl SpecBuilder {
             other => unreachable!("pipeline-macros passed the unknown option `{other}`"),
         };
         *slot = Some(value.into());
+        self
+    }
+
+    /// `cache = false`: the component's results are never reused.
+    pub fn never_cache(mut self) -> Self {
+        self.0.options.never_cache = true;
+        self
+    }
+
+    /// `version = "..."`: the version the author declares (the local cache key uses it instead
+    /// of the binary's digest).
+    pub fn version(mut self, version: &str) -> Self {
+        self.0.version = Some(version.into());
         self
     }
 

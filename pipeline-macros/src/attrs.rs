@@ -18,20 +18,21 @@ pub struct Options {
     retries: Option<LitInt>,
     backoff: Option<LitStr>,
     retry_policy: Option<syn::Ident>,
+    /// `cache = false`: never reused from a cache, locally or on Argo.
+    never_cache: bool,
     env: Vec<(String, LitStr)>,
     secret_env: Vec<(String, String, String)>,
     /// Options seen, to refuse one given twice.
     seen: Vec<String>,
 }
 
-const STRING_OPTIONS: [&str; 7] = [
+const STRING_OPTIONS: [&str; 6] = [
     "image",
     "cpu",
     "memory",
     "cpu_limit",
     "memory_limit",
     "timeout",
-    "cache",
 ];
 /// Every option, as written in the error message.
 const ALL_OPTIONS: [&str; 16] = [
@@ -71,6 +72,7 @@ impl Options {
             retries: None,
             backoff: None,
             retry_policy: None,
+            never_cache: false,
             env: Vec::new(),
             secret_env: Vec::new(),
             seen: Vec::new(),
@@ -102,6 +104,16 @@ impl Options {
             "gpu" => self.gpu = Some(meta.value()?.parse()?),
             "retries" => self.retries = Some(meta.value()?.parse()?),
             "backoff" => self.backoff = Some(meta.value()?.parse()?),
+            "cache" => match meta.value()?.parse()? {
+                syn::Lit::Str(max_age) => self.strings.push(("cache", max_age)),
+                syn::Lit::Bool(b) if !b.value => self.never_cache = true,
+                other => errors.push(syn::Error::new(
+                    other.span(),
+                    "write `cache = false` for a step that must always run (side effects), or \
+                     `cache = \"720h\"` to also memoize it on Argo for that long; without the \
+                     option the local runner reuses unchanged steps",
+                )),
+            },
             "crate" => {
                 let lit: LitStr = meta.value()?.parse()?;
                 self.krate = errors.ok(lit.parse()).unwrap_or_else(default_crate);
@@ -184,6 +196,12 @@ impl Options {
                     .map(|p| quote!(#krate::RetryPolicy::#p)),
             );
             calls.push(quote!(.retry(#limit, #backoff, #policy)));
+        }
+        if let Some(version) = &self.version {
+            calls.push(quote!(.version(#version)));
+        }
+        if self.never_cache {
+            calls.push(quote!(.never_cache()));
         }
         for (name, value) in &self.env {
             calls.push(quote!(.env(#name, #value)));

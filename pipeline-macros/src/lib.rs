@@ -23,10 +23,25 @@ use proc_macro::TokenStream;
 ///
 /// Options: `name = "..."`, `image = "..."`, `cpu`, `memory`, `cpu_limit`, `memory_limit`
 /// (Kubernetes quantities), `gpu = N`, `retries = N`, `backoff = "10s"`,
-/// `retry_policy = "OnError"`, `timeout = "10m"`, `cache = "720h"`, `version = "..."`,
-/// `env(NAME = "value", ...)`, `secret_env(NAME = "secret/key", ...)`, and
+/// `retry_policy = "OnError"`, `timeout = "10m"`, `cache = false` or `cache = "720h"`,
+/// `version = "..."`, `env(NAME = "value", ...)`, `secret_env(NAME = "secret/key", ...)`, and
 /// `crate = "path::to::pipeline_dsl"` when the crate is not reachable as `::pipeline_dsl`
 /// (renamed or re-exported). Every mistake in one component is reported at once.
+///
+/// The doc comment up to its first `#` heading is the component's description: `list`,
+/// `describe`, the run report, and the `workflows.argoproj.io/description` annotation of its Argo
+/// template (Argo copies template annotations onto the pod).
+///
+/// # Caching
+///
+/// The local runner reuses a step's result when its cache key is unchanged: its template, its
+/// parameter values, its input artifacts' digests and **the components binary's digest, unless
+/// the component declares `version = "..."`**, which then stands for the code. Without a version
+/// any rebuild reruns every step (never stale); with one, editing other components keeps this
+/// step's results, and you bump the version when this step's results would change.
+/// `cache = false` is for side effects (logging a run, publishing): the step runs every time,
+/// locally and on Argo, and records no cache entry. `cache = "720h"` also memoizes the step on
+/// Argo for that long (steps without artifact inputs only).
 #[proc_macro_attribute]
 pub fn component(attr: TokenStream, item: TokenStream) -> TokenStream {
     component::expand(attr.into(), item.into()).into()

@@ -2,7 +2,7 @@
 //! and what the local runner spawns), plus `compile`, `list`, `describe`, `run` and `predict`.
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use pipeline_dsl::cli::PipelineCommand;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,7 +90,14 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    // `run --help` lists the pipeline's parameters (not built for `component`, each step's
+    // entrypoint).
+    let mut command = Cli::command();
+    if std::env::args().nth(1).as_deref() != Some("component") {
+        command = pipeline_dsl::cli::with_pipeline_help(command, &titanic_components::pipeline());
+    }
+    let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
+    match cli.command {
         Command::Pipeline(command) => command.execute(titanic_components::pipeline),
         Command::Submit(args) => submit(&args),
         Command::Model { model } => match describe_model(&model) {

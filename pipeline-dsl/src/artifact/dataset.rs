@@ -6,6 +6,9 @@ use std::path::Path;
 ///
 /// The row type is part of the artifact's type, so a `Dataset<Features>` output cannot be wired
 /// into a `Dataset<Passenger>` input. Reading reports the line and column of a bad value.
+/// Rows must be flat records (numbers, strings, booleans, `Option`s of these): writing a row
+/// with a `Vec`, map or struct field fails with an error that says so; use `Json<Vec<Row>>`
+/// for nested data.
 ///
 /// ```
 /// use pipeline_dsl::prelude::*;
@@ -16,6 +19,12 @@ use std::path::Path;
 /// let rows = Dataset::new(vec![Row { name: "Ann".into(), age: None }]);
 /// rows.write(&path).unwrap();
 /// assert_eq!(Dataset::<Row>::read(&path).unwrap(), rows);
+///
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Nested { name: String, tags: Vec<String> }
+/// let nested = Dataset::new(vec![Nested { name: "Ann".into(), tags: vec!["a".into()] }]);
+/// let error = nested.write(&path).unwrap_err().to_string();
+/// assert!(error.contains("rows must be flat records") && error.contains("Json<Vec<Row>>"), "{error}");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset<R> {
@@ -107,6 +116,16 @@ impl<R: Serialize + DeserializeOwned + 'static> Dataset<R> {
     }
 }
 
+/// What to do about a row type CSV cannot hold (a `Vec`, map or struct inside the row).
+fn nested_hint(error: &csv::Error) -> &'static str {
+    if error.to_string().contains("inside struct") {
+        "; `Dataset` rows must be flat records (numbers, strings, booleans, `Option`s of these): \
+         a `Vec`, map or struct field has no CSV column. Use `Json<Vec<Row>>` for nested rows"
+    } else {
+        ""
+    }
+}
+
 /// Turns a csv error into "line N, column `Name`: what is wrong".
 fn describe_csv_error(error: &csv::Error, headers: &csv::StringRecord) -> String {
     let line = error.position().map(|p| p.line());
@@ -136,9 +155,9 @@ impl<R: Serialize + DeserializeOwned + 'static> Artifact for Dataset<R> {
     const KIND: &'static str = "Dataset";
     fn write(&self, path: &Path) -> Result<(), ArtifactError> {
         ArtifactError::check_finite(path, &self.rows)?;
-        let bytes = self
-            .to_csv()
-            .map_err(|e| ArtifactError::invalid(path, format!("cannot write CSV: {e}")))?;
+        let bytes = self.to_csv().map_err(|e| {
+            ArtifactError::invalid(path, format!("cannot write CSV: {e}{}", nested_hint(&e)))
+        })?;
         write_atomic(path, &bytes)
     }
     fn read(path: &Path) -> Result<Self, ArtifactError> {

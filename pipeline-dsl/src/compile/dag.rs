@@ -134,6 +134,15 @@ fn check(graph: &Graph) -> Result<(), String> {
         if task.items.as_ref().is_some_and(Vec::is_empty) {
             return Err(format!("fan-out `{}` has no items", task.name));
         }
+        let options = task.spec.options.overridden_by(&task.options);
+        if options.never_cache && options.cache.is_some() {
+            return Err(format!(
+                "task `{}` is never cached (`cache = false` / `never_cache`) but asks for Argo \
+                 memoization (`cache = \"{}\"`); keep one",
+                task.name,
+                options.cache.as_deref().unwrap_or_default()
+            ));
+        }
         if task.spec.options.cache.is_some() || task.options.cache.is_some() {
             if !task.spec.inputs.is_empty() {
                 return Err(format!(

@@ -1,11 +1,14 @@
 //! One container template per task (deduplicated into one per component where tasks agree).
 
-use super::{HOME, HOME_VOLUME, SCRATCH, SCRATCH_VOLUME, TMPDIR, TMP_VOLUME};
+use super::{
+    CACHE_ANNOTATION, DESCRIPTION_ANNOTATION, HOME, HOME_VOLUME, SCRATCH, SCRATCH_VOLUME, TMPDIR,
+    TMP_VOLUME, VERSION_ANNOTATION,
+};
 use crate::argo::{
     ArchiveStrategy, Artifact, Backoff, Cache, Capabilities, Container, EnvVar, EnvVarSource,
-    Inputs, LocalObjectReference, Memoize, NoneStrategy, Outputs, Parameter, ResourceRequirements,
-    RetryStrategy, S3Artifact, SecretKeySelector, SecurityContext, Template, Toleration, ValueFrom,
-    VolumeMount,
+    Inputs, LocalObjectReference, Memoize, Metadata, NoneStrategy, Outputs, Parameter,
+    ResourceRequirements, RetryStrategy, S3Artifact, SecretKeySelector, SecurityContext, Template,
+    Toleration, ValueFrom, VolumeMount,
 };
 use crate::component::{ComponentSpec, OutputKind};
 use crate::options::TaskOptions;
@@ -118,6 +121,7 @@ pub fn container_template(
     }));
     Template {
         name: name.into(),
+        metadata: metadata(spec, options),
         inputs: (!inputs.parameters.is_empty() || !inputs.artifacts.is_empty()).then_some(inputs),
         outputs: (!outputs.parameters.is_empty() || !outputs.artifacts.is_empty())
             .then_some(outputs),
@@ -177,6 +181,28 @@ pub fn container_template(
         }),
         ..Default::default()
     }
+}
+
+/// The pod annotations of a component's template: its description, and what the local runner
+/// needs to know about its caching.
+fn metadata(spec: &ComponentSpec, options: &TaskOptions) -> Option<Metadata> {
+    let mut annotations = std::collections::BTreeMap::new();
+    if !spec.description.is_empty() {
+        // Argo substitutes `{{...}}` anywhere in a template, its metadata included: a doc comment
+        // that shows a variable must not become one.
+        let text = spec.description.replace("{{", "{ {").replace("}}", "} }");
+        annotations.insert(DESCRIPTION_ANNOTATION.into(), text);
+    }
+    if options.never_cache {
+        annotations.insert(CACHE_ANNOTATION.into(), "false".into());
+    }
+    if let Some(version) = &spec.version {
+        annotations.insert(VERSION_ANNOTATION.into(), version.clone());
+    }
+    (!annotations.is_empty()).then(|| Metadata {
+        annotations,
+        ..Default::default()
+    })
 }
 
 /// The value a skipped task's output parameter resolves to (Argo's `valueFrom.default`).

@@ -172,6 +172,13 @@ impl<H: Copy> Task<H> {
     pub fn cache(self, max_age: &str) -> Self {
         self.edit_options(|o| o.cache = Some(max_age.into()))
     }
+
+    /// Never reuses this task's results: the local runner runs it every time (and records no
+    /// cache entry), Argo does not memoize it. What `#[component(cache = false)]` does for every
+    /// task of a component.
+    pub fn never_cache(self) -> Self {
+        self.edit_options(|o| o.never_cache = true)
+    }
 }
 
 /// A task that runs once per item, in parallel. Gather an artifact output of all items with

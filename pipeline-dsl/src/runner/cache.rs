@@ -3,8 +3,10 @@
 //! The key is the SHA-256 of a JSON document holding the template (with its name), the resolved
 //! input parameter values, the fingerprints of the outside data they name (a file's digest, an
 //! object's ETag: see [`ExternalData`](crate::external::ExternalData)), the digests of the
-//! input artifacts and the digest of the components binary. An entry records the output parameters and output artifacts; it is only used when
-//! every blob it references is still in the store.
+//! input artifacts and the digest of the components binary, or the version the component declares
+//! (`#[component(version = "...")]`) instead. An entry records the output parameters and output
+//! artifacts; it is only used when every blob it references is still in the store. Templates
+//! marked never cached (`#[component(cache = false)]`) are neither looked up nor recorded.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -15,6 +17,7 @@ use sha2::{Digest, Sha256};
 use super::mirror::ObjectStore;
 use super::store::{hex, Store, Stored};
 use crate::argo::Template;
+use crate::compile::{DESCRIPTION_ANNOTATION, VERSION_ANNOTATION};
 
 /// A cached result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +46,16 @@ pub(crate) fn key(
     command: &serde_json::Value,
     binary_digest: &str,
 ) -> String {
+    // The description is documentation: editing it changes no result. A declared version
+    // stands for the component's code instead of the whole binary.
+    let mut template = template.clone();
+    let mut code = binary_digest.to_owned();
+    if let Some(metadata) = &mut template.metadata {
+        metadata.annotations.remove(DESCRIPTION_ANNOTATION);
+        if let Some(version) = metadata.annotations.get(VERSION_ANNOTATION) {
+            code = format!("version {version}");
+        }
+    }
     let doc = serde_json::json!({
         "version": 2,
         "template": template,
@@ -50,7 +63,7 @@ pub(crate) fn key(
         "fingerprints": fingerprints,
         "artifacts": artifacts,
         "command": command,
-        "binary": binary_digest,
+        "binary": code,
     });
     hex(&Sha256::digest(doc.to_string().as_bytes()))
 }

@@ -117,8 +117,17 @@ pub(crate) fn prepare<'w>(
         params,
         artifacts,
         workflow: workflow.clone(),
-        cache,
+        cache: cache && cacheable(template),
     }))
+}
+
+/// `false` for a template the compiler marked as never cached (`#[component(cache = false)]`).
+fn cacheable(template: &Template) -> bool {
+    template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.annotations.get(crate::compile::CACHE_ANNOTATION))
+        .is_none_or(|v| v != "false")
 }
 
 /// The source of an artifact argument or input; `None` for a missing optional one.

@@ -6,6 +6,7 @@
 //! `killable-run ...` to a runner the killed-run test starts as a child process and kills.
 
 mod argo;
+mod caching;
 mod fixture;
 mod isolation;
 mod scenarios;
@@ -33,6 +34,7 @@ fn main() {
         .chain(trust::ALL)
         .chain(argo::ALL)
         .chain(isolation::ALL)
+        .chain(caching::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {
                 test();

@@ -16,13 +16,20 @@ pub struct TrackRunOutputs {
 /// workflow with the parameters, the out-of-fold metrics and the plots, and a child run per fold
 /// with each network's per-epoch train/validation loss as metric histories. Without the
 /// variable it does nothing. An unreachable server is a warning unless `require_tracking`.
+/// Never cached: every workflow gets its own run, even when its inputs are a previous one's.
 ///
 /// # Parameters
 /// - `workflow`: the workflow's name (the parent run's name and `workflow` tag).
 /// - `fold_seed`, `threshold`, `params`: logged as the run's parameters.
 /// - `require_tracking`: fail (instead of warn) when tracking is on but MLflow cannot be reached.
 #[allow(clippy::too_many_arguments)]
-#[component(cpu = "100m", memory = "128Mi", retries = 2, backoff = "5s")]
+#[component(
+    cpu = "100m",
+    memory = "128Mi",
+    retries = 2,
+    backoff = "5s",
+    cache = false
+)]
 pub fn track_run(
     models: Input<Collection<Json<FoldModel>>>,
     evaluation: Input<Json<MetricsSummary>>,
