@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 pub enum FeatureSet {
     /// The demo's baseline: Pclass, Age, SibSp, Parch, Fare, one-hot Sex and Embarked.
     Baseline,
-    /// Baseline plus engineered features (title, family size, fare per person, the family/group
+    /// Baseline plus engineered features (title, fare per person, the family/group
     /// survival signal, ...).
     #[default]
     Engineered,

@@ -40,7 +40,7 @@ pub struct FeaturizeOutputs {
 /// Assigns the passengers to stratified folds and, for each fold, fits the feature transform on
 /// the fold's training rows only and applies it, so that every out-of-fold figure is honest:
 /// the demo's baseline (fill Embarked, impute Age/Fare, one-hot Sex/Embarked) plus engineered
-/// features computable from the demo's request (title, family size, fare per person, the
+/// features computable from the demo's request (title, fare per person (fare over family size), the
 /// family/group survival signal learned leave-one-out), standardized.
 ///
 /// # Parameters
