@@ -459,10 +459,11 @@ pub fn killable_run(args: &[String]) -> i32 {
 fn killed_run_resumes_from_the_cache() {
     let env = Env::new();
     let dir = env.root().display().to_string();
+    let log = std::fs::File::create(env.path("child.log")).unwrap();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["killable-run", &dir])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let cache = env.artifacts().join("cache");
@@ -474,7 +475,9 @@ fn killed_run_resumes_from_the_cache() {
         }
         assert!(
             Instant::now() < deadline,
-            "the child run never reached `block`"
+            "the child run never reached `block`: {entries} cache entries, trace {:?}, stderr:\n{}",
+            env.trace(),
+            std::fs::read_to_string(env.path("child.log")).unwrap_or_default()
         );
         assert!(
             child.try_wait().unwrap().is_none(),
