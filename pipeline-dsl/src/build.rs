@@ -7,15 +7,15 @@
 //! dependency and a build-dependency (with the same features; see `docs/quickstart.md` for the
 //! profile lines that make Cargo build it once for both).
 //!
-//! ```no_run
-//! // build.rs
+//! ```ignore
+//! // build.rs (`#[path]` is relative to the package, which a doctest is not: this exact file
+//! // is compiled by `tests/quickstart.rs`, which builds the crate of `docs/quickstart.md`)
 //! #[path = "src/pipeline.rs"]
 //! mod pipeline;
 //!
 //! fn main() {
 //!     pipeline_dsl::build::emit(&pipeline::pipeline());
 //! }
-//! # mod pipeline { pub fn pipeline() -> pipeline_dsl::Pipeline { pipeline_dsl::Pipeline::new("demo") } }
 //! ```
 
 use crate::cli::{render, warnings, write_if_changed, Kind};
