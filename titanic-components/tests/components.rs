@@ -118,35 +118,47 @@ fn sample_with_gaps() -> Vec<Passenger> {
 #[test]
 fn featurize_handles_missing_values_and_unseen_categories() {
     let rows = sample_with_gaps();
-    let out = featurize(Input::new(Dataset::new(rows)), 4, 1).unwrap();
+    let out = featurize(Input::new(Dataset::new(rows)), 4, 1, 2).unwrap();
     let m = &out.features.0;
-    assert_eq!((m.folds.len(), out.featurizer.0.len()), (4, 4));
-    for (f, fold) in m.folds.iter().enumerate() {
+    assert_eq!((m.repeats.len(), out.featurizer.0.len()), (2, 4));
+    assert_eq!((m.repeats[0].fold_seed, m.repeats[1].fold_seed), (1, 2));
+    assert_ne!(
+        m.repeats[0].folds[0].valid_idx,
+        m.repeats[1].folds[0].valid_idx
+    );
+    for (f, fold) in m.repeats[0].folds.iter().enumerate() {
         assert_eq!(fold.rows.len(), 40);
         assert!(
             fold.rows.iter().flatten().all(|v| v.is_finite()),
             "no NaN from missing values"
         );
         assert_eq!(fold.rows[0].len(), m.names.len());
-        // A validation row is transformed by the fold's featurizer as a new passenger would be.
+        // A validation row is transformed by the fold's featurizer as a new passenger would be;
+        // its demo-fields twin is the same passenger without Ticket and Cabin.
         let i = fold.valid_idx[0];
-        assert_eq!(
-            fold.rows[i],
-            out.featurizer.0[f].transform(&sample_with_gaps()[i])
-        );
+        let p = &sample_with_gaps()[i];
+        assert_eq!(fold.rows[i], out.featurizer.0[f].transform(p));
+        let demo = Passenger {
+            ticket: String::new(),
+            cabin: None,
+            ..p.clone()
+        };
+        assert_eq!(fold.demo_valid[0], out.featurizer.0[f].transform(&demo));
+        assert_eq!(fold.demo_valid.len(), fold.valid_idx.len());
     }
     assert_ne!(out.featurizer.0[0], out.featurizer.0[1]);
     assert_eq!(m.labels.iter().filter(|&&l| l == 1).count(), 20);
 }
 
 #[test]
-fn featurize_rejects_no_passengers() {
-    assert!(featurize(Input::new(Dataset::new(Vec::new())), 5, 1).is_err());
+fn featurize_rejects_no_passengers_or_no_repeats() {
+    assert!(featurize(Input::new(Dataset::new(Vec::new())), 5, 1, 1).is_err());
+    assert!(featurize(Input::new(Dataset::new(sample())), 5, 1, 0).is_err());
 }
 
 #[test]
 fn train_fold_rejects_a_fold_out_of_range() {
-    let features = featurize(Input::new(Dataset::new(sample())), 5, 1)
+    let features = featurize(Input::new(Dataset::new(sample())), 5, 1, 1)
         .unwrap()
         .features;
     let err = train_fold(Input::new(features), 5, Default::default())
@@ -154,4 +166,34 @@ fn train_fold_rejects_a_fold_out_of_range() {
         .expect("an error")
         .to_string();
     assert!(err.contains("out of range"), "{err}");
+}
+
+#[test]
+fn split_holds_out_a_stratified_share_once_per_seed() {
+    let rows = sample();
+    let out = split(Input::new(Dataset::new(rows.clone())), 0.25, 3).unwrap();
+    let (dev, held) = (out.development.rows(), out.held_out.rows());
+    assert_eq!((dev.len(), held.len()), (30, 10));
+    assert_eq!(held.iter().filter(|p| p.survived == Some(1)).count(), 5);
+    let mut ids: Vec<u32> = dev.iter().chain(held).map(|p| p.passenger_id).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        (1..=40).collect::<Vec<_>>(),
+        "a partition of the passengers"
+    );
+    let again = split(Input::new(Dataset::new(rows.clone())), 0.25, 3).unwrap();
+    assert_eq!(again.held_out.rows(), held);
+    let other = split(Input::new(Dataset::new(rows.clone())), 0.25, 4).unwrap();
+    assert_ne!(other.held_out.rows(), held);
+    for bad in [0.0, 1.0, 0.99, f64::NAN] {
+        let err = split(Input::new(Dataset::new(rows.clone())), bad, 3)
+            .err()
+            .expect("an error")
+            .to_string();
+        assert!(
+            err.contains("fraction") || err.contains("held-out"),
+            "{err}"
+        );
+    }
 }

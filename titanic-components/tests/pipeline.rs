@@ -195,6 +195,27 @@ fn predict_writes_a_kaggle_submission() {
         .as_str()
         .unwrap()
         .contains("never saw"));
+    // The published model is trained on the development part only; the held-out part was
+    // scored by it once, with all fields and with the demo's fields.
+    let e = &v["card"]["evaluation"];
+    let (dev, held) = (
+        e["development_rows"].as_u64().unwrap(),
+        e["held_out_rows"].as_u64().unwrap(),
+    );
+    assert_eq!((dev + held, held), (891, 284), "{e}");
+    assert_eq!(
+        v["metrics"]["n"].as_u64(),
+        Some(dev),
+        "out of fold on the development part"
+    );
+    assert_eq!(e["fold_seeds"].as_array().map(Vec::len), Some(5), "{e}");
+    for fields in ["all_fields", "demo_fields"] {
+        let cv = &e["cv"][fields]["accuracy"];
+        assert!(cv["sd"].as_f64().unwrap() > 0.0, "{cv}");
+        assert!(cv["min"].as_f64() <= cv["max"].as_f64(), "{cv}");
+        let held_acc = e["held_out"][fields]["accuracy"].as_f64().unwrap();
+        assert!(held_acc > 0.78, "held-out accuracy {held_acc} ({fields})");
+    }
 
     // A corrupt model is one clear error, not a panic.
     let corrupt = dir.path().join("corrupt.json");

@@ -21,6 +21,7 @@ pub mod params;
 pub mod passenger;
 pub mod rng;
 pub mod title;
+pub mod validation;
 
 pub use bundle::ModelBundle;
 pub use error::ModelError;

@@ -1,8 +1,8 @@
 use crate::model::bundle::ModelBundle;
 use crate::model::ensemble::{Ensemble, FoldModel};
 use crate::model::features::Featurizer;
-use crate::model::metrics::MetricsSummary;
 use crate::model::params::TrainParams;
+use crate::model::validation::Evaluation;
 use crate::passenger::Passenger;
 use crate::tracking::{tolerate, Tracker};
 use pipeline_dsl::prelude::*;
@@ -50,11 +50,15 @@ impl From<ModelTarget> for String {
 pub struct PublishOutputs {
     /// `model.json`: fold featurizers, fold ensemble weights, metrics and provenance.
     pub model: Model<ModelBundle>,
+    /// The bundle's model card drawn for the run report: data, features, validation scheme,
+    /// metrics with their spread, known limits.
+    pub model_card: Png,
 }
 
-/// Bundles the fold featurizers, the fold ensemble and its out-of-fold metrics into
-/// `model.json`, so serving applies exactly the training transform, and uploads it to
-/// `target` when one is given. The pipeline runs it only when the evaluation clears the
+/// Bundles the fold featurizers, the fold ensemble (trained on the development passengers, the
+/// exact model the held-out figures describe), its out-of-fold metrics and its model card with
+/// the repeated cross-validation and held-out figures into `model.json`, so serving applies
+/// exactly the training transform, and uploads it to `target` when one is given. The pipeline runs it only when the evaluation clears the
 /// accuracy threshold.
 ///
 /// # Parameters
@@ -76,10 +80,10 @@ pub struct PublishOutputs {
     memory = "256Mi"
 )]
 pub fn publish(
-    passengers: Input<Dataset<Passenger>>,
+    development: Input<Dataset<Passenger>>,
     featurizer: Input<Json<Vec<Featurizer>>>,
     models: Input<Collection<Json<FoldModel>>>,
-    evaluation: Input<Json<MetricsSummary>>,
+    evaluation: Input<Json<Evaluation>>,
     fold_seed: u64,
     params: TrainParams,
     target: ModelTarget,
@@ -89,16 +93,21 @@ pub fn publish(
     require_tracking: bool,
 ) -> Result<PublishOutputs> {
     let folds = models.0.into_items().into_iter().map(Json::into_inner);
-    let bundle = ModelBundle::assemble(
-        passengers.rows(),
+    let Evaluation {
+        out_of_fold,
+        validation,
+    } = evaluation.0.into_inner();
+    let mut bundle = ModelBundle::assemble(
+        development.rows(),
         featurizer.0.into_inner(),
         Ensemble {
             folds: folds.collect(),
         },
-        evaluation.0.into_inner(),
+        out_of_fold,
         fold_seed,
         &params,
     )?;
+    bundle.card = bundle.card.with_validation(validation);
     bundle.check()?;
     let json = format!("{}\n", bundle.to_json()?); // the same bytes as the artifact
     if let ModelTarget(Some(url)) = &target {
@@ -120,6 +129,7 @@ pub fn publish(
         }
     }
     Ok(PublishOutputs {
+        model_card: Png(crate::model::card_png::card_png(&bundle.card)?),
         model: Model(bundle),
     })
 }

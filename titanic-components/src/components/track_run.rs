@@ -1,6 +1,7 @@
 use crate::model::ensemble::FoldModel;
 use crate::model::metrics::MetricsSummary;
 use crate::model::params::TrainParams;
+use crate::model::validation::Evaluation;
 use crate::tracking::{tolerate, Tracker};
 use pipeline_dsl::prelude::*;
 use pipeline_remote::mlflow::{now_ms, Metric, MlflowError, Param as MlParam, RunInfo, RunTag};
@@ -32,12 +33,13 @@ pub struct TrackRunOutputs {
 )]
 pub fn track_run(
     models: Input<Collection<Json<FoldModel>>>,
-    evaluation: Input<Json<MetricsSummary>>,
+    evaluation: Input<Json<Evaluation>>,
     roc_curve: Input<Png>,
     pr_curve: Input<Png>,
     confusion_matrix: Input<Png>,
     loss_curves: Input<Png>,
     feature_importance: Input<Png>,
+    reliability: Input<Png>,
     workflow: String,
     fold_seed: u64,
     threshold: f64,
@@ -62,6 +64,7 @@ pub fn track_run(
         ("confusion_matrix.png", confusion_matrix.0 .0),
         ("loss_curves.png", loss_curves.0 .0),
         ("feature_importance.png", feature_importance.0 .0),
+        ("reliability.png", reliability.0 .0),
     ];
     let logged = log_workflow(
         &tracker,
@@ -104,7 +107,7 @@ fn log_workflow(
     tracker: &Tracker,
     workflow: &str,
     folds: &[FoldModel],
-    summary: &MetricsSummary,
+    evaluation: &Evaluation,
     plots: &[(&str, Vec<u8>)],
     params: &[MlParam],
 ) -> Result<RunInfo, MlflowError> {
@@ -117,12 +120,14 @@ fn log_workflow(
         timestamp: now,
         step: 0,
     };
+    let summary: &MetricsSummary = &evaluation.out_of_fold;
     let c = &summary.confusion;
     let mut metrics = vec![
         at("accuracy", summary.accuracy),
         at("roc_auc", summary.roc_auc),
         at("pr_auc", summary.pr_auc),
         at("log_loss", summary.log_loss),
+        at("brier", summary.brier),
         at("true_positives", c.tp as f64),
         at("false_positives", c.fp as f64),
         at("true_negatives", c.tn as f64),
@@ -135,6 +140,29 @@ fn log_workflow(
     ] {
         metrics.extend(value.map(|v| at(key, v)));
     }
+    let v = &evaluation.validation;
+    for (fields, spread, held) in [
+        ("all", &v.cv.all_fields, &v.held_out.all_fields),
+        ("demo", &v.cv.demo_fields, &v.held_out.demo_fields),
+    ] {
+        for (name, s) in [
+            ("accuracy", &spread.accuracy),
+            ("roc_auc", &spread.roc_auc),
+            ("brier", &spread.brier),
+        ] {
+            metrics.push(at(&format!("cv_{name}_{fields}_fields_mean"), s.mean));
+            metrics.push(at(&format!("cv_{name}_{fields}_fields_sd"), s.sd));
+        }
+        metrics.push(at(
+            &format!("held_out_accuracy_{fields}_fields"),
+            held.accuracy,
+        ));
+        metrics.push(at(
+            &format!("held_out_roc_auc_{fields}_fields"),
+            held.roc_auc,
+        ));
+        metrics.push(at(&format!("held_out_brier_{fields}_fields"), held.brier));
+    }
     mlflow.log_batch(&parent.run_id, &metrics, params, &[])?;
     for (name, bytes) in plots {
         mlflow.log_artifact(&parent, &format!("plots/{name}"), bytes)?;
@@ -142,7 +170,7 @@ fn log_workflow(
     mlflow.log_artifact(
         &parent,
         "evaluation.json",
-        serde_json::to_string_pretty(summary)
+        serde_json::to_string_pretty(evaluation)
             .unwrap_or_default()
             .as_bytes(),
     )?;

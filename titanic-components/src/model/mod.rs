@@ -3,6 +3,7 @@
 //! permutation importance and plots.
 
 pub mod bundle;
+pub mod card_png;
 pub mod cv;
 pub mod importance;
 pub mod plots;
@@ -10,6 +11,6 @@ pub mod train;
 
 pub use bundle::ModelBundle;
 pub use titanic_model::{
-    ensemble, error, features, group, logistic, metrics, mlp, params, rng, title,
+    card, ensemble, error, features, group, logistic, metrics, mlp, params, rng, title, validation,
 };
 pub use titanic_model::{FeatureSet, Featurizer, ModelError, TrainParams};

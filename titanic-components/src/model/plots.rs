@@ -6,18 +6,20 @@
 use crate::model::ensemble::LossCurve;
 use crate::model::error::ModelError;
 use crate::model::importance::FeatureImportance;
-use crate::model::metrics::{average_precision, pr_curve, roc_auc, roc_curve, ConfusionMatrix};
+use crate::model::metrics::{
+    average_precision, brier, pr_curve, reliability, roc_auc, roc_curve, ConfusionMatrix,
+};
 use plotters::prelude::*;
 use std::sync::Once;
 
 const W: u32 = 640;
 const H: u32 = 480;
 
-fn err(e: impl std::fmt::Display) -> ModelError {
+pub(crate) fn err(e: impl std::fmt::Display) -> ModelError {
     ModelError::Plot(e.to_string())
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+pub(crate) fn font(size: u32) -> TextStyle<'static> {
     static REGISTER: Once = Once::new();
     REGISTER.call_once(|| {
         // Cannot fail for the bundled font; if it did, text would be missing, not a panic.
@@ -28,7 +30,7 @@ fn font(size: u32) -> TextStyle<'static> {
 }
 
 /// Renders `draw` onto a `w` x `h` white canvas and encodes it as PNG.
-fn render(
+pub(crate) fn render(
     w: u32,
     h: u32,
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<(), ModelError>,
@@ -216,6 +218,61 @@ pub fn loss_png(curves: &[(String, &LossCurve)]) -> Result<Vec<u8>, ModelError> 
         }
         c.configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
+            .label_font(font(13))
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Reliability (calibration) plot: for each named set of `(labels, probabilities)`, the mean
+/// predicted probability against the observed survival rate in ten equal-width bins (marker
+/// area grows with the bin's rows), the diagonal being perfect calibration; each legend entry
+/// gives the set's Brier score.
+pub fn reliability_png(sets: &[(&str, &[u8], &[f64])]) -> Result<Vec<u8>, ModelError> {
+    let mut series = Vec::new();
+    for (name, labels, probs) in sets {
+        let bins = reliability(labels, probs, 10)?;
+        let score = brier(labels, probs)?;
+        series.push((
+            format!("{name} (n = {}, Brier {score:.3})", labels.len()),
+            bins,
+        ));
+    }
+    render(W, H, |root| {
+        let mut c = ChartBuilder::on(root)
+            .caption("Reliability: predicted vs observed survival", font(20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0.0..1.0, 0.0..1.02)
+            .map_err(err)?;
+        c.configure_mesh()
+            .x_desc("Mean predicted probability (bin)")
+            .y_desc("Observed survival rate")
+            .label_style(font(14))
+            .axis_desc_style(font(16))
+            .draw()
+            .map_err(err)?;
+        c.draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.4)))
+            .map_err(err)?;
+        for (i, (name, bins)) in series.iter().enumerate() {
+            let col = Palette99::pick(i).to_rgba();
+            let pts: Vec<(f64, f64)> = bins.iter().map(|&(p, y, _)| (p, y)).collect();
+            c.draw_series(LineSeries::new(pts, col.stroke_width(2)))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], col.stroke_width(2)));
+            c.draw_series(bins.iter().map(|&(p, y, n)| {
+                let r = (2.0 + (n as f64).sqrt() / 1.5).min(12.0) as i32;
+                Circle::new((p, y), r, col.filled())
+            }))
+            .map_err(err)?;
+        }
+        c.configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
             .label_font(font(13))
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
