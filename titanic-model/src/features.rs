@@ -214,11 +214,6 @@ impl Featurizer {
         &self.names
     }
 
-    /// Which feature set this featurizer builds.
-    pub fn feature_set(&self) -> FeatureSet {
-        self.set
-    }
-
     /// The request fields the features are computed from (`Ticket` only refines the group
     /// signal and is imputed as absent when missing; `Cabin` and `PassengerId` are not used).
     pub fn required_fields(&self) -> &'static [&'static str] {

@@ -1,4 +1,4 @@
-//! Small text parsers for engineered features: the title in a name and the cabin deck.
+//! The title in a passenger's name, an engineered feature.
 
 use crate::passenger::Passenger;
 
@@ -34,15 +34,6 @@ pub fn title(p: &Passenger) -> &'static str {
             }
         }
     }
-}
-
-/// The deck letter of the (first) cabin, upper-cased, if a cabin is known.
-pub fn deck(p: &Passenger) -> Option<char> {
-    p.cabin
-        .as_deref()
-        .and_then(|c| c.trim().chars().next())
-        .filter(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -90,17 +81,5 @@ mod tests {
         assert_eq!(title(&named("X, Y", "female", Some(4.0))), "Miss");
         assert_eq!(title(&named("", "female", None)), "Mrs");
         assert_eq!(title(&named("", "", None)), "Rare");
-    }
-
-    #[test]
-    fn decks() {
-        let mut p = named("", "male", None);
-        assert_eq!(deck(&p), None);
-        p.cabin = Some("c85".into());
-        assert_eq!(deck(&p), Some('C'));
-        p.cabin = Some(" ".into());
-        assert_eq!(deck(&p), None);
-        p.cabin = Some("9".into());
-        assert_eq!(deck(&p), None);
     }
 }
