@@ -253,11 +253,10 @@ fn main() -> Res<()> {
 
     if args.iter().any(|a| a == "ablation") {
         println!("== ablation: drop one feature group (development CV seeds 1..3 | held out), MLP demo fields ==");
-        let groups: [&[&str]; 8] = [
+        let groups: [&[&str]; 7] = [
             &[],
             &["GroupSurvival", "GroupKnown"],
             &["Title_"],
-            &["FamilySize"],
             &["FarePerPerson"],
             &["LogFare"],
             &["AgeMissing"],
