@@ -90,8 +90,9 @@ async fn serve(
         .and(warp::path::full())
         .and(warp::header::optional::<u64>("content-length"))
         .and(warp::body::stream())
-        .then(move |method, path, length, body| {
-            routes::handle(Arc::clone(&state), method, path, length, body)
+        .then(move |method, path: warp::path::FullPath, length, body| {
+            let state = Arc::clone(&state);
+            async move { routes::handle(state, method, path.as_str(), length, body).await }
         })
         .recover(|r: warp::Rejection| async move {
             let body = serde_json::json!({ "error": format!("bad request: {r:?}") });

@@ -171,7 +171,7 @@ fn error(
 pub async fn handle<S, B>(
     app: Arc<App>,
     method: Method,
-    path: warp::path::FullPath,
+    path: &str,
     length: Option<u64>,
     body: S,
 ) -> Result<Response, std::convert::Infallible>
@@ -182,7 +182,6 @@ where
     let started = Instant::now();
     let time = now_rfc3339();
     let model = app.current();
-    let path = path.as_str();
     let found = route(path);
     let route_kind = found.map(|(r, _, _)| r);
     let mut inputs = Value::Null;
