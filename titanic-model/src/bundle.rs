@@ -7,6 +7,7 @@ use crate::features::Featurizer;
 use crate::metrics::MetricsSummary;
 use crate::params::TrainParams;
 use crate::passenger::Passenger;
+use crate::prepared::Prepared;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -142,9 +143,13 @@ impl ModelBundle {
                 self.featurizers.len()
             )));
         }
+        // What no featurizer changes is read once; one buffer serves every fold.
+        let q = Prepared::new(p);
+        let mut x = Vec::with_capacity(self.feature_names.len());
         let mut s = 0.0;
         for (fold, featurizer) in self.ensemble.folds.iter().zip(&self.featurizers) {
-            s += fold.predict_proba(&featurizer.transform(p))?;
+            featurizer.transform_into(&q, &mut x);
+            s += fold.predict_proba(&x)?;
         }
         Ok(s / self.featurizers.len() as f64)
     }

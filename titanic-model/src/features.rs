@@ -16,7 +16,8 @@
 //! the prediction towards no level, least of all a rare one.
 
 use crate::group::GroupTable;
-use crate::passenger::{port_of, sex_of, Passenger};
+use crate::passenger::{port_of, Passenger};
+use crate::prepared::Prepared;
 use crate::title::{title, TITLES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -135,13 +136,18 @@ impl Featurizer {
             mean: Vec::new(),
             std: Vec::new(),
         };
+        let prepared: Vec<Prepared<'_>> = rows.iter().map(Prepared::new).collect();
         let mut names = Vec::new();
-        f.features(&rows[0], None, Some(&mut names));
+        f.features(&prepared[0], None, |n, _| names.push(n.to_string()));
         f.names = names;
-        let raws: Vec<Vec<f64>> = rows
+        let raws: Vec<Vec<f64>> = prepared
             .iter()
             .zip(GroupTable::member_ids(rows))
-            .map(|(p, own)| f.features(p, own, None))
+            .map(|(q, own)| {
+                let mut raw = Vec::with_capacity(f.names.len());
+                f.features(q, own, |_, v| raw.push(v));
+                raw
+            })
             .collect();
         let n = raws.len() as f64;
         f.mean = (0..f.names.len())
@@ -159,8 +165,8 @@ impl Featurizer {
             .collect();
         let x = raws
             .iter()
-            .zip(rows)
-            .map(|(raw, p)| f.standardize(raw, p))
+            .zip(&prepared)
+            .map(|(raw, q)| f.standardize(raw, q))
             .collect();
         Ok((f, x))
     }
@@ -168,17 +174,43 @@ impl Featurizer {
     /// The standardized feature vector of one passenger (never panics; missing values are
     /// imputed as in training, unseen categories get the neutral encoding: see the module docs).
     pub fn transform(&self, p: &Passenger) -> Vec<f32> {
-        self.standardize(&self.features(p, None, None), p)
+        let mut x = Vec::with_capacity(self.names.len());
+        self.transform_into(&Prepared::new(p), &mut x);
+        x
     }
 
-    fn standardize(&self, raw: &[f64], p: &Passenger) -> Vec<f32> {
-        let mut x: Vec<f32> = raw
-            .iter()
-            .zip(self.mean.iter().zip(&self.std))
-            .map(|(x, (m, s))| ((x - m) / s) as f32)
+    /// [`transform`](Self::transform) of a passenger already [`Prepared`] (once for all the
+    /// folds of a bundle), into `x` (cleared first, so one buffer serves many calls).
+    pub fn transform_into(&self, q: &Prepared<'_>, x: &mut Vec<f32>) {
+        x.clear();
+        let mut j = 0;
+        self.features(q, None, |_, v| {
+            if let Some(v) = self.scale(j, v) {
+                x.push(v);
+            }
+            j += 1;
+        });
+        self.neutralize(q, x);
+    }
+
+    fn standardize(&self, raw: &[f64], q: &Prepared<'_>) -> Vec<f32> {
+        let mut x: Vec<f32> = (0..raw.len())
+            .filter_map(|j| self.scale(j, raw[j]))
             .collect();
-        let unseen_port = self.port(p).is_none();
-        let unknown_sex = sex_of(&p.sex).is_none();
+        self.neutralize(q, &mut x);
+        x
+    }
+
+    /// Feature `j` standardized with the training mean and deviation.
+    fn scale(&self, j: usize, v: f64) -> Option<f32> {
+        let (m, s) = (self.mean.get(j)?, self.std.get(j)?);
+        Some(((v - m) / s) as f32)
+    }
+
+    /// The neutral encoding of an unseen port or an unknown sex: their one-hot columns at 0.
+    fn neutralize(&self, q: &Prepared<'_>, x: &mut [f32]) {
+        let unseen_port = self.level(q.port).is_none();
+        let unknown_sex = q.sex.is_none();
         if unseen_port || unknown_sex {
             for (v, name) in x.iter_mut().zip(&self.names) {
                 if (unseen_port && name.starts_with("Embarked_"))
@@ -188,13 +220,17 @@ impl Featurizer {
                 }
             }
         }
-        x
     }
 
     /// The port level a passenger is encoded as: the port given, or the training mode if it is
     /// missing or blank; `None` for a port the training rows never showed (or no port at all).
     pub fn port(&self, p: &Passenger) -> Option<&str> {
-        let port = match p.embarked.as_deref().map_or(Some(""), port_of)? {
+        self.level(p.embarked.as_deref().map_or(Some(""), port_of))
+    }
+
+    /// [`port`](Self::port) of a port already read with [`port_of`].
+    fn level(&self, port: Option<&str>) -> Option<&str> {
+        let port = match port? {
             "" => self.embarked_mode.as_str(),
             port => port,
         };
@@ -245,27 +281,25 @@ impl Featurizer {
         out
     }
 
-    /// Unstandardized features (the single place that defines the features), and their names
-    /// into `names` if given: only the first row needs them, so the others build no strings.
-    /// `own` is the row's member index in the group table when it is a training row.
+    /// Unstandardized features (the single place that defines the features), each passed to
+    /// `sink` with its name as format arguments (only the first row formats them, so the others
+    /// build no strings); a non-finite value is passed as 0. `own` is the row's member index in
+    /// the group table when it is a training row.
     fn features(
         &self,
-        p: &Passenger,
+        q: &Prepared<'_>,
         own: Option<u32>,
-        mut names: Option<&mut Vec<String>>,
-    ) -> Vec<f64> {
+        mut sink: impl FnMut(std::fmt::Arguments<'_>, f64),
+    ) {
         let b = |x: bool| if x { 1.0 } else { 0.0 };
-        let mut out: Vec<f64> = Vec::with_capacity(32);
         let mut push = |n: std::fmt::Arguments<'_>, v: f64| {
-            if let Some(names) = names.as_deref_mut() {
-                names.push(n.to_string());
-            }
-            out.push(if v.is_finite() { v } else { 0.0 });
+            sink(n, if v.is_finite() { v } else { 0.0 });
         };
-        let t = title(p);
+        let p = q.passenger;
+        let t = q.title;
         let age = finite(p.age);
         let fare = finite(p.fare).unwrap_or(self.fare_mean);
-        let sex = sex_of(&p.sex).unwrap_or("");
+        let sex = q.sex.unwrap_or("");
         push(format_args!("Pclass"), f64::from(p.pclass.clamp(1, 3)));
         let age_imputed = match self.set {
             FeatureSet::Baseline => self.age_mean,
@@ -277,7 +311,7 @@ impl Featurizer {
         push(format_args!("Fare"), fare);
         push(format_args!("Sex_female"), b(sex == "female"));
         push(format_args!("Sex_male"), b(sex == "male"));
-        let port = self.port(p);
+        let port = self.level(q.port);
         for level in &self.embarked_levels {
             push(
                 format_args!("Embarked_{level}"),
@@ -285,7 +319,7 @@ impl Featurizer {
             );
         }
         if self.set == FeatureSet::Baseline {
-            return out;
+            return;
         }
         for c in 1..=3u8 {
             push(format_args!("Pclass_{c}"), b(p.pclass == c));
@@ -298,10 +332,9 @@ impl Featurizer {
         let family = f64::from(p.sib_sp.min(20) + p.parch.min(20) + 1);
         push(format_args!("FarePerPerson"), fare / family);
         push(format_args!("LogFare"), fare.max(0.0).ln_1p());
-        let g = self.groups.stat(p, own);
+        let g = self.groups.stat_of(q, own);
         push(format_args!("GroupSurvival"), g.rate);
         push(format_args!("GroupKnown"), g.known.min(4) as f64);
-        out
     }
 }
 

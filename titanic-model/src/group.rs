@@ -11,7 +11,8 @@
 //! A training row must not see its own label: [`GroupTable::stat`] takes the row's own member
 //! index (leave-one-out) when the featurizer transforms the rows it was fitted on.
 
-use crate::passenger::{port_of, sex_of, Passenger};
+use crate::passenger::{sex_of, Passenger};
+use crate::prepared::Prepared;
 use crate::title::title;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,28 +50,8 @@ pub fn woman_or_child(p: &Passenger) -> bool {
 /// The group keys of a passenger: family (surname, class, fare, port) and, if present, ticket.
 /// A missing or blank port counts as `mode` (imputed as the featurizer imputes it).
 pub fn keys(p: &Passenger, mode: &str) -> Vec<String> {
-    let surname = p
-        .name
-        .split_once(',')
-        .map_or("", |(s, _)| s)
-        .trim()
-        .to_lowercase();
     let mut out = Vec::with_capacity(2);
-    if !surname.is_empty() {
-        let fare = p
-            .fare
-            .filter(|f| f.is_finite())
-            .map_or("?".to_string(), |f| format!("{f:.2}"));
-        let port = match p.embarked.as_deref().map_or(Some(""), port_of) {
-            Some("") => mode,
-            port => port.unwrap_or("?"),
-        };
-        out.push(format!("f|{surname}|{}|{fare}|{port}", p.pclass));
-    }
-    let ticket = p.ticket.trim();
-    if !ticket.is_empty() {
-        out.push(format!("t|{ticket}"));
-    }
+    Prepared::new(p).each_key(mode, |k| out.push(k.to_string()));
     out
 }
 
@@ -120,13 +101,17 @@ impl GroupTable {
     /// The group signal of `p`, leaving out member `own` (the row itself when it is a training
     /// row, so it never sees its own label).
     pub fn stat(&self, p: &Passenger, own: Option<u32>) -> GroupStat {
-        let mut seen: Vec<u32> = keys(p, &self.port_mode)
-            .iter()
-            .filter_map(|k| self.members.get(k))
-            .flatten()
-            .copied()
-            .filter(|&i| Some(i) != own)
-            .collect();
+        self.stat_of(&Prepared::new(p), own)
+    }
+
+    /// [`stat`](Self::stat) of a passenger already [`Prepared`].
+    pub fn stat_of(&self, q: &Prepared<'_>, own: Option<u32>) -> GroupStat {
+        let mut seen: Vec<u32> = Vec::new();
+        q.each_key(&self.port_mode, |k| {
+            if let Some(members) = self.members.get(k) {
+                seen.extend(members.iter().copied().filter(|&i| Some(i) != own));
+            }
+        });
         seen.sort_unstable();
         seen.dedup();
         let survived: f64 = seen

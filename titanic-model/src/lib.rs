@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod mlp;
 pub mod params;
 pub mod passenger;
+pub mod prepared;
 pub mod rng;
 pub mod title;
 pub mod validation;

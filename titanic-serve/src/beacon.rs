@@ -1,5 +1,5 @@
-//! The beacon log: one JSON line per request in `<dir>/beacon.log`, written by its own thread
-//! (off the request path), rotated by size, flushed and synced on shutdown.
+//! The beacon log: one JSON line per request in `<dir>/beacon.log`, redacted, encoded and written
+//! by its own thread (off the request path), rotated by size, flushed and synced on shutdown.
 //!
 //! A handler queues its line before its response is sent, and shutdown stops the writer only
 //! after the HTTP server has finished every in-flight request, so no request is missing; lines
@@ -10,45 +10,81 @@ use serde_json::Value;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 use tokio::sync::{mpsc, oneshot};
+use warp::http::Method;
 
 /// Lines queued before a handler waits for the writer (back-pressure, never a dropped line).
 const QUEUE: usize = 4096;
 
 enum Msg {
-    Line(Vec<u8>),
+    Record(Record),
     Stop(oneshot::Sender<io::Result<u64>>),
 }
 
-/// One request as the beacon records it.
-#[derive(Serialize, Debug)]
-pub struct Record<'a> {
-    /// RFC 3339 UTC time the request arrived.
-    pub time: String,
+/// One request as the beacon records it (encoded as a JSON line by the writer thread).
+#[derive(Debug)]
+pub struct Record {
+    /// When the request arrived (RFC 3339 UTC with milliseconds in the line).
+    pub time: SystemTime,
     /// HTTP method.
-    pub method: &'a str,
+    pub method: Method,
     /// The route pattern (e.g. `/v2/models/{name}/infer`), or `unmatched`.
-    pub route: &'a str,
+    pub route: &'static str,
     /// The request path as sent (at most 256 characters).
-    pub path: &'a str,
+    pub path: String,
     /// Response status code.
     pub status: u16,
     /// Time to build the response, in milliseconds.
     pub latency_ms: f64,
     /// Version of the model that answered (the one current when the request arrived).
-    pub model_version: &'a str,
+    pub model_version: String,
     /// The request's inputs (parsed JSON, or the raw text when it was not JSON), redacted.
     pub inputs: Value,
     /// What the server answered (predictions or the error).
     pub output: Value,
 }
 
+/// A record as its line says it.
+#[derive(Serialize)]
+struct Line<'a> {
+    time: String,
+    method: &'a str,
+    route: &'a str,
+    path: &'a str,
+    status: u16,
+    latency_ms: f64,
+    model_version: &'a str,
+    inputs: &'a Value,
+    output: &'a Value,
+}
+
+impl Record {
+    /// Appends the record's JSON line (with its newline) to `out`, `redact`ed fields left out
+    /// (the writer thread does this; public for the benchmark).
+    pub fn encode(mut self, redact_fields: &[String], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        redact(&mut self.inputs, redact_fields);
+        let line = Line {
+            time: humantime::format_rfc3339_millis(self.time).to_string(),
+            method: self.method.as_str(),
+            route: self.route,
+            path: &self.path,
+            status: self.status,
+            latency_ms: self.latency_ms,
+            model_version: &self.model_version,
+            inputs: &self.inputs,
+            output: &self.output,
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.push(b'\n');
+        Ok(())
+    }
+}
+
 /// The sending side, shared by every handler.
 #[derive(Clone)]
 pub struct Beacon {
     tx: mpsc::Sender<Msg>,
-    redact: std::sync::Arc<Vec<String>>,
 }
 
 /// The writer thread; [`Beacon::stop`] ends it.
@@ -78,17 +114,13 @@ pub fn start(dir: &Path, rotation: Rotation, redact: Vec<String>) -> io::Result<
         size,
         rotation,
         lines: 0,
+        redact,
+        line: Vec::with_capacity(1024),
     };
     let thread = std::thread::Builder::new()
         .name("beacon".into())
         .spawn(move || state.run(rx))?;
-    Ok((
-        Beacon {
-            tx,
-            redact: std::sync::Arc::new(redact),
-        },
-        Writer { thread },
-    ))
+    Ok((Beacon { tx }, Writer { thread }))
 }
 
 fn open(path: &Path) -> io::Result<File> {
@@ -96,18 +128,9 @@ fn open(path: &Path) -> io::Result<File> {
 }
 
 impl Beacon {
-    /// Queues one line (waits only if the writer is [`QUEUE`] lines behind).
-    pub async fn log(&self, mut record: Record<'_>) {
-        redact(&mut record.inputs, &self.redact);
-        let mut line = match serde_json::to_vec(&record) {
-            Ok(line) => line,
-            Err(e) => {
-                tracing::error!("beacon: cannot encode a record: {e}");
-                return;
-            }
-        };
-        line.push(b'\n');
-        if self.tx.send(Msg::Line(line)).await.is_err() {
+    /// Queues one record (waits only if the writer is [`QUEUE`] records behind).
+    pub async fn log(&self, record: Record) {
+        if self.tx.send(Msg::Record(record)).await.is_err() {
             tracing::error!("beacon: the writer has stopped; a line is lost");
         }
     }
@@ -158,6 +181,10 @@ struct FileState {
     size: u64,
     rotation: Rotation,
     lines: u64,
+    /// Request fields left out of the lines.
+    redact: Vec<String>,
+    /// The line being encoded (one buffer for every line).
+    line: Vec<u8>,
 }
 
 impl FileState {
@@ -167,10 +194,18 @@ impl FileState {
             // Write everything already queued, then flush once.
             while let Some(msg) = next.take() {
                 match msg {
-                    Msg::Line(line) => {
-                        if let Err(e) = self.write(&line) {
-                            tracing::error!("beacon {}: {e}", self.path.display());
+                    Msg::Record(record) => {
+                        let mut line = std::mem::take(&mut self.line);
+                        line.clear();
+                        match record.encode(&self.redact, &mut line) {
+                            Ok(()) => {
+                                if let Err(e) = self.write(&line) {
+                                    tracing::error!("beacon {}: {e}", self.path.display());
+                                }
+                            }
+                            Err(e) => tracing::error!("beacon: cannot encode a record: {e}"),
                         }
+                        self.line = line;
                     }
                     Msg::Stop(reply) => {
                         let _ = reply.send(self.sync().map(|()| self.lines));
@@ -224,46 +259,20 @@ impl FileState {
     }
 }
 
-/// The current time as RFC 3339 UTC with milliseconds, e.g. `2026-11-29T22:30:00.123Z`.
-pub fn now_rfc3339() -> String {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = since.as_secs();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        since.subsec_millis()
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn record(i: usize) -> Record<'static> {
+    fn record(i: usize) -> Record {
         Record {
-            time: now_rfc3339(),
-            method: "POST",
+            time: SystemTime::now(),
+            method: Method::POST,
             route: "/predict",
-            path: "/predict",
+            path: "/predict".into(),
             status: 200,
             latency_ms: 0.1,
-            model_version: "v",
+            model_version: "v".into(),
             inputs: json!({"Name": format!("Passenger {i}"), "Age": 30}),
             output: json!({"SurvivalChance": 0.5}),
         }
@@ -303,6 +312,9 @@ mod tests {
             for line in text.lines() {
                 let v: Value = serde_json::from_str(line).unwrap();
                 assert_eq!(v["inputs"], json!({"Age": 30}));
+                let time = v["time"].as_str().unwrap();
+                assert!(humantime::parse_rfc3339(time).is_ok(), "{time}");
+                assert_eq!((time.len(), &time[23..]), (24, "Z"), "{time}");
                 lines += 1;
             }
         }
@@ -318,12 +330,5 @@ mod tests {
         let mut v = json!([{"Name": "a", "Age": 1}, {"Name": "b"}]);
         redact(&mut v, &["Name".into()]);
         assert_eq!(v, json!([{"Age": 1}, {}]));
-    }
-
-    #[test]
-    fn rfc3339_shape() {
-        let t = now_rfc3339();
-        assert_eq!(t.len(), 24, "{t}");
-        assert!(t.starts_with("20") && t.ends_with('Z') && t.as_bytes()[10] == b'T');
     }
 }

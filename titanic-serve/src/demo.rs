@@ -122,13 +122,8 @@ pub fn envelope(
     started: std::time::Instant,
     scored: u64,
 ) -> Answer {
-    let output = match (&data, &error) {
-        (Some(d), _) => d.clone(),
-        (None, Some(e)) => serde_json::json!({ "error": e }),
-        (None, None) => Value::Null,
-    };
     let env = Envelope {
-        data,
+        data: data.as_ref(),
         error,
         metadata: Metadata {
             execution_time: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
@@ -136,9 +131,17 @@ pub fn envelope(
             version: version.to_string(),
         },
     };
+    let body = serde_json::to_vec(&env).unwrap_or_default();
+    // The beacon's output: the data itself (moved, not copied), or the error.
+    let error = env.error;
+    let output = match (data, error) {
+        (Some(d), _) => d,
+        (None, Some(e)) => serde_json::json!({ "error": e }),
+        (None, None) => Value::Null,
+    };
     Answer {
         status,
-        body: serde_json::to_vec(&env).unwrap_or_default(),
+        body,
         output,
         scored,
     }

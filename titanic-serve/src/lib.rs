@@ -15,13 +15,13 @@ pub mod metrics;
 pub mod reload;
 pub mod routes;
 pub mod schema;
+pub mod server;
 pub mod source;
 pub mod v2;
 
 use anyhow::Context;
 use std::sync::Arc;
 use std::time::Duration;
-use warp::Filter;
 
 /// Loads the model (refusing to start on a bad one), then serves until SIGTERM/SIGINT.
 pub fn run(args: cli::Args) -> anyhow::Result<()> {
@@ -84,29 +84,11 @@ async fn serve(
             Duration::from_secs(secs.max(1)),
         ));
     }
-    let state = Arc::clone(&app);
-    let routes = warp::any()
-        .and(warp::method())
-        .and(warp::path::full())
-        .and(warp::header::optional::<u64>("content-length"))
-        .and(warp::body::stream())
-        .then(move |method, path, length, body| {
-            routes::handle(Arc::clone(&state), method, path, length, body)
-        })
-        .recover(|r: warp::Rejection| async move {
-            let body = serde_json::json!({ "error": format!("bad request: {r:?}") });
-            Ok::<_, std::convert::Infallible>(warp::reply::with_status(
-                warp::reply::json(&body),
-                warp::http::StatusCode::BAD_REQUEST,
-            ))
-        });
     let stop = Arc::new(tokio::sync::Notify::new());
     let stopped = Arc::clone(&stop);
-    let server = warp::serve(routes)
-        .incoming(listener)
-        .graceful(async move { stopped.notified().await })
-        .run();
-    let mut server = tokio::spawn(server);
+    let mut server = tokio::spawn(server::serve(listener, Arc::clone(&app), async move {
+        stopped.notified().await
+    }));
     tracing::info!(%version, "serving {} on http://{addr}", app.source);
     tokio::select! {
         _ = &mut server => {}

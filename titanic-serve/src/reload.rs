@@ -49,23 +49,30 @@ pub async fn on_sighup(app: Arc<App>, mut hup: tokio::signal::unix::Signal) {
     }
 }
 
-/// Every `every`, fetches the bundle and reloads it when its bytes changed.
+/// Every `every`, fetches the bundle and reloads it when its bytes changed; for
+/// `models:/NAME@ALIAS`, asks the registry which version the alias points at and downloads only
+/// when that version changed.
 pub async fn watch(app: Arc<App>, every: Duration) {
     let mut seen = app.current().version.clone();
+    let mut registry: Option<String> = None;
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
     loop {
         tick.tick().await;
         let source = app.source.clone();
-        let fetched = off_runtime(move || source.fetch()).await;
+        let pinned = registry.clone();
+        let fetched = off_runtime(move || source.fetch_unless(pinned.as_deref())).await;
         let bytes = match fetched {
-            Some(Ok(bytes)) => bytes,
+            Some(Ok((Some(bytes), version))) => {
+                registry = version;
+                bytes
+            }
+            Some(Ok((None, _))) | None => continue,
             Some(Err(e)) => {
                 tracing::warn!("watch: {e}");
                 continue;
             }
-            None => continue,
         };
         let version = version_of(&bytes);
         if version == seen {

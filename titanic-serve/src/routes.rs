@@ -2,14 +2,15 @@
 //! record metrics and the beacon line. Nothing a client sends can make it answer 5xx.
 
 use crate::app::App;
-use crate::beacon::{now_rfc3339, Record};
+use crate::beacon::Record;
 use crate::demo::{self, Answer};
 use crate::v2;
 use bytes::Buf;
 use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 use warp::http::{HeaderValue, Method, StatusCode};
 use warp::reply::{Reply, Response};
 
@@ -91,26 +92,33 @@ fn route(path: &str) -> Option<(Route, Option<&str>, Option<&str>)> {
     }
 }
 
-/// Why a body could not be read.
-enum BodyError {
-    TooLarge,
-    Broken(String),
+/// A request body that could not be read: the status and message to answer.
+struct BodyError(u16, String);
+
+impl BodyError {
+    fn too_large(limit: usize) -> Self {
+        Self(
+            413,
+            format!("the body is larger than the limit of {limit} bytes"),
+        )
+    }
 }
 
+/// The body of a POST, read under `limit` bytes.
 async fn read_body<S, B>(body: S, length: Option<u64>, limit: usize) -> Result<Vec<u8>, BodyError>
 where
     S: Stream<Item = Result<B, warp::Error>>,
     B: Buf,
 {
     if length.is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge);
+        return Err(BodyError::too_large(limit));
     }
     let mut body = std::pin::pin!(body);
     let mut out = Vec::with_capacity(length.unwrap_or(0).min(limit as u64) as usize);
     while let Some(chunk) = body.next().await {
-        let mut chunk = chunk.map_err(|e| BodyError::Broken(e.to_string()))?;
+        let mut chunk = chunk.map_err(|e| BodyError(400, format!("cannot read the body: {e}")))?;
         if out.len() + chunk.remaining() > limit {
-            return Err(BodyError::TooLarge);
+            return Err(BodyError::too_large(limit));
         }
         while chunk.has_remaining() {
             let piece = chunk.chunk();
@@ -135,6 +143,12 @@ fn parse_json(body: &[u8]) -> Result<Value, String> {
         return Err("the body is empty: send a JSON object".into());
     }
     serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))
+}
+
+/// The parsed JSON of a body (moved into the beacon's `inputs` once answered), or the raw text
+/// when it is not JSON.
+fn into_inputs(bytes: &[u8], parsed: Result<Value, String>) -> Value {
+    parsed.unwrap_or_else(|_| json!({ "raw": clip(&String::from_utf8_lossy(bytes), 1024) }))
 }
 
 fn json_answer(status: u16, value: &Value) -> Answer {
@@ -171,7 +185,7 @@ fn error(
 pub async fn handle<S, B>(
     app: Arc<App>,
     method: Method,
-    path: warp::path::FullPath,
+    path: &str,
     length: Option<u64>,
     body: S,
 ) -> Result<Response, std::convert::Infallible>
@@ -180,102 +194,47 @@ where
     B: Buf,
 {
     let started = Instant::now();
-    let time = now_rfc3339();
+    let time = SystemTime::now();
     let model = app.current();
-    let path = path.as_str();
     let found = route(path);
-    let route_kind = found.map(|(r, _, _)| r);
     let mut inputs = Value::Null;
     let mut allow = None;
     let answer = match found {
-        None => error(
-            None,
-            path,
-            404,
-            format!("no route {}", clip(path, 200)),
-            &model.version,
-            started,
-        ),
+        None => {
+            let message = format!("no route {}", clip(path, 200));
+            error(None, path, 404, message, &model.version, started)
+        }
         Some((r, _, _)) if r.method() != method => {
             allow = Some(r.method());
             let message = format!("{} allows {}, not {method}", r.pattern(), r.method());
             error(Some(r), path, 405, message, &model.version, started)
         }
-        Some((r, name, version)) => {
-            let body = if r.method() == Method::POST {
-                match read_body(body, length, app.body_limit).await {
-                    Ok(b) => Some(b),
-                    Err(BodyError::TooLarge) => {
-                        let message = format!(
-                            "the body is larger than the limit of {} bytes",
-                            app.body_limit
-                        );
-                        let a = error(Some(r), path, 413, message, &model.version, started);
-                        return Ok(finish(
-                            &app,
-                            Some(r),
-                            &method,
-                            path,
-                            time,
-                            started,
-                            &model.version,
-                            Value::Null,
-                            a,
-                            None,
-                        )
-                        .await);
-                    }
-                    Err(BodyError::Broken(e)) => {
-                        let a = error(
-                            Some(r),
-                            path,
-                            400,
-                            format!("cannot read the body: {e}"),
-                            &model.version,
-                            started,
-                        );
-                        return Ok(finish(
-                            &app,
-                            Some(r),
-                            &method,
-                            path,
-                            time,
-                            started,
-                            &model.version,
-                            Value::Null,
-                            a,
-                            None,
-                        )
-                        .await);
-                    }
+        // Every route that takes a body reads and parses it here, once.
+        Some((r, name, version)) if r.method() == Method::POST => {
+            match read_body(body, length, app.body_limit).await {
+                Err(BodyError(status, message)) => {
+                    error(Some(r), path, status, message, &model.version, started)
                 }
-            } else {
-                None
-            };
-            let parsed = body.as_deref().map(parse_json);
-            inputs = match (&parsed, &body) {
-                (Some(Ok(v)), _) => v.clone(),
-                (Some(Err(_)), Some(b)) => {
-                    json!({ "raw": clip(&String::from_utf8_lossy(b), 1024) })
+                Ok(bytes) => {
+                    let parsed = parse_json(&bytes);
+                    let a = answer(&app, &model, r, name, version, Some(&parsed), started);
+                    inputs = into_inputs(&bytes, parsed);
+                    a
                 }
-                _ => Value::Null,
-            };
-            answer(&app, &model, r, name, version, parsed, started)
+            }
         }
+        Some((r, name, version)) => answer(&app, &model, r, name, version, None, started),
     };
-    Ok(finish(
-        &app,
-        route_kind,
-        &method,
+    let route = found.map(|(r, _, _)| r);
+    let request = Request {
+        route,
+        method,
         path,
         time,
         started,
-        &model.version,
-        inputs,
-        answer,
-        allow,
-    )
-    .await)
+        version: &model.version,
+    };
+    Ok(finish(&app, request, inputs, answer, allow).await)
 }
 
 fn answer(
@@ -284,7 +243,7 @@ fn answer(
     r: Route,
     name: Option<&str>,
     version: Option<&str>,
-    parsed: Option<Result<Value, String>>,
+    parsed: Option<&Result<Value, String>>,
     started: Instant,
 ) -> Answer {
     if let Some(name) = name {
@@ -297,7 +256,8 @@ fn answer(
             return json_answer(404, &json!({ "error": message }));
         }
     }
-    let parsed = parsed.unwrap_or(Ok(Value::Null));
+    static NO_BODY: Result<Value, String> = Ok(Value::Null);
+    let parsed = parsed.unwrap_or(&NO_BODY);
     match r {
         Route::Health => json_answer(200, &json!({"status": "ok"})),
         Route::Ready => json_answer(
@@ -310,7 +270,12 @@ fn answer(
             output: Value::Null,
             scored: 0,
         },
-        Route::Schema => json_answer(200, &crate::schema::schema_for_model(&model.bundle)),
+        Route::Schema => Answer {
+            status: 200,
+            body: model.schema.clone(),
+            output: Value::Null,
+            scored: 0,
+        },
         Route::Predict | Route::PredictBatch => demo::predict(
             model,
             parsed.as_ref().map_err(Clone::clone),
@@ -326,8 +291,8 @@ fn answer(
         Route::V2Model => json_answer(200, &v2::model_metadata(&app.model_name, &model.version)),
         Route::V2ModelReady => json_answer(200, &json!({"name": app.model_name, "ready": true})),
         Route::V2Infer => {
-            let request = parsed.and_then(|v| {
-                serde_json::from_value::<v2::InferRequest>(v)
+            let request = parsed.as_ref().map_err(Clone::clone).and_then(|v| {
+                v2::InferRequest::deserialize(v)
                     .map_err(|e| format!("not an inference request: {e}"))
             });
             match request.and_then(|req| v2::infer(model, &app.model_name, req)) {
@@ -344,21 +309,26 @@ fn answer(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What [`finish`] records about a request besides its answer.
+struct Request<'a> {
+    route: Option<Route>,
+    method: Method,
+    path: &'a str,
+    time: SystemTime,
+    started: Instant,
+    version: &'a str,
+}
+
+/// The response of an answer; records the request in the metrics and the beacon.
 async fn finish(
     app: &App,
-    route: Option<Route>,
-    method: &Method,
-    path: &str,
-    time: String,
-    started: Instant,
-    version: &str,
+    req: Request<'_>,
     inputs: Value,
     answer: Answer,
     allow: Option<Method>,
 ) -> Response {
-    let pattern = route.map_or("unmatched", Route::pattern);
-    let content_type = if route == Some(Route::Metrics) && answer.status == 200 {
+    let pattern = req.route.map_or("unmatched", Route::pattern);
+    let content_type = if req.route == Some(Route::Metrics) && answer.status == 200 {
         "text/plain; version=0.0.4; charset=utf-8"
     } else {
         "application/json"
@@ -371,18 +341,18 @@ async fn finish(
     if let Some(allow) = allow.and_then(|m| HeaderValue::from_str(m.as_str()).ok()) {
         response.headers_mut().insert("allow", allow);
     }
-    let elapsed = started.elapsed().as_secs_f64();
+    let elapsed = req.started.elapsed().as_secs_f64();
     app.metrics.observe(pattern, answer.status, elapsed);
     app.metrics.predictions.inc_by(answer.scored);
     app.beacon
         .log(Record {
-            time,
-            method: method.as_str(),
+            time: req.time,
+            method: req.method,
             route: pattern,
-            path: clip(path, 256),
+            path: clip(req.path, 256).to_string(),
             status: answer.status,
             latency_ms: (elapsed * 1e6).round() / 1e3,
-            model_version: version,
+            model_version: req.version.to_string(),
             inputs,
             output: answer.output,
         })

@@ -56,6 +56,8 @@ pub struct Loaded {
     pub bundle: ModelBundle,
     /// `sha256:` and the first 12 hex digits of the bundle's bytes.
     pub version: String,
+    /// The body of `GET /schema` for this bundle, built once when it is loaded.
+    pub schema: Vec<u8>,
 }
 
 impl ModelSource {
@@ -94,16 +96,60 @@ impl ModelSource {
             ModelSource::S3(url) => S3Client::from_env()
                 .and_then(|c| c.get(url))
                 .map_err(|e| read(e.to_string())),
-            ModelSource::Mlflow(uri) => match MlflowClient::from_env() {
-                Ok(Some(client)) => client
-                    .fetch_model(uri, "model.json")
-                    .map(|(bytes, _)| bytes)
-                    .map_err(|e| read(e.to_string())),
-                Ok(None) => Err(read(
-                    "MLFLOW_TRACKING_URI is not set (it names the tracking server)".into(),
-                )),
-                Err(e) => Err(read(e.to_string())),
-            },
+            ModelSource::Mlflow(uri) => self
+                .mlflow()?
+                .fetch_model(uri, "model.json")
+                .map(|(bytes, _)| bytes)
+                .map_err(|e| read(e.to_string())),
+        }
+    }
+
+    /// What a `--watch` tick reads: the bundle's bytes, except for `models:/NAME@ALIAS` when the
+    /// alias still points at registry version `seen` (then `None`, and nothing is downloaded);
+    /// with the registry version the alias points at (`None` for other sources).
+    pub fn fetch_unless(
+        &self,
+        seen: Option<&str>,
+    ) -> Result<(Option<Vec<u8>>, Option<String>), LoadError> {
+        let ModelSource::Mlflow(ModelUri::Alias { name, alias }) = self else {
+            return Ok((Some(self.fetch()?), None));
+        };
+        let read = |message: String| LoadError::Read {
+            source_name: self.to_string(),
+            message,
+        };
+        let client = self.mlflow()?;
+        let version = client
+            .get_version_by_alias(name, alias)
+            .map_err(|e| read(e.to_string()))?
+            .version;
+        if seen == Some(version.as_str()) {
+            return Ok((None, Some(version)));
+        }
+        // By version, not by alias: the bytes are those of the version just resolved even if
+        // the alias moves again meanwhile.
+        let uri = ModelUri::Version {
+            name: name.clone(),
+            version: version.clone(),
+        };
+        let (bytes, _) = client
+            .fetch_model(&uri, "model.json")
+            .map_err(|e| read(e.to_string()))?;
+        Ok((Some(bytes), Some(version)))
+    }
+
+    /// The MLflow client of `MLFLOW_TRACKING_URI`.
+    fn mlflow(&self) -> Result<MlflowClient, LoadError> {
+        let read = |message: String| LoadError::Read {
+            source_name: self.to_string(),
+            message,
+        };
+        match MlflowClient::from_env() {
+            Ok(Some(client)) => Ok(client),
+            Ok(None) => Err(read(
+                "MLFLOW_TRACKING_URI is not set (it names the tracking server)".into(),
+            )),
+            Err(e) => Err(read(e.to_string())),
         }
     }
 
@@ -121,9 +167,12 @@ pub fn parse(source: &ModelSource, bytes: &[u8]) -> Result<Loaded, LoadError> {
     };
     let text = std::str::from_utf8(bytes).map_err(|e| bad(format!("not UTF-8 text: {e}")))?;
     let bundle = ModelBundle::from_json(text).map_err(|e| bad(e.to_string()))?;
+    let schema = serde_json::to_vec(&crate::schema::schema_for_model(&bundle))
+        .map_err(|e| bad(format!("cannot describe its schema: {e}")))?;
     Ok(Loaded {
         bundle,
         version: version_of(bytes),
+        schema,
     })
 }
 

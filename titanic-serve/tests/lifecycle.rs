@@ -264,3 +264,29 @@ fn watch_reloads_when_the_file_changes() {
     // Requests never failed meanwhile.
     assert_eq!(s.post("/predict", DEMO.as_bytes()).0, 200);
 }
+
+#[test]
+fn a_client_cutting_its_request_is_not_logged_as_an_error() {
+    use std::io::Write;
+    let mut s = Server::start(&[]);
+    // Headers cut mid-line (hyper: IncompleteMessage), and a body shorter than announced.
+    for cut in [
+        "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Le".to_string(),
+        format!(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{}",
+            DEMO.len() + 50,
+            DEMO
+        ),
+    ] {
+        let mut c = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        c.write_all(cut.as_bytes()).unwrap();
+        c.shutdown(std::net::Shutdown::Both).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(s.post("/predict", DEMO.as_bytes()).0, 200);
+    let out = s.stop();
+    assert!(out.status.success());
+    // The server logs at warn and above here (RUST_LOG=warn): a client going away is debug.
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains("ERROR") && !log.contains("WARN"), "{log}");
+}
