@@ -5,7 +5,8 @@
 #   3. wrk, 32 connections: malformed requests of 16 kinds (>= 10,000 of them), counting 5xx;
 #   4. SIGTERM, then beacon lines against requests sent; peak RSS (VmHWM) of the server.
 # Prints /predict requests/s as a fraction of the trivial route's, p50/p99 latencies, peak RSS,
-# the 5xx count and the beacon count. Needs wrk (Debian package `wrk`, installed if missing).
+# the 5xx count and the beacon count, and the server's CPU time per request on each route (robust
+# to other load on the host, unlike requests/s). Needs wrk (Debian package `wrk`, installed if missing).
 # Usage: bench/serve.sh [model.json]   (default: train one with `titanic run`)
 # Env: DURATION (seconds per wrk run, default 10), CONNECTIONS (default 32), THREADS (default 2),
 # NO_BUILD=1 to use the binaries already in the target directory.
@@ -105,16 +106,20 @@ end
 open(out, "w").write("\n".join(lua))
 PY
 
+ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }   # server CPU time (user + system), clock ticks
 run_wrk() { # label, path, [script]
-  local out
+  local out t0
+  t0=$(ticks)
   out=$(wrk -t"$threads" -c"$conns" -d"${duration}s" --latency ${3:+-s "$3"} "$url$2")
   echo "$out" >"$work/$1.txt"
   echo "$out" | awk '/requests in/ {print $1}' >"$work/$1.count"
+  echo $(( $(ticks) - t0 )) >"$work/$1.ticks"
 }
 ms() { # wrk latency (e.g. 850.00us, 1.20ms, 2.00s) -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
+cpu_us() { awk -v t="$(cat "$work/$1.ticks")" -v n="$(cat "$work/$1.count")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }'; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$work/$1.txt"; }
 
 run_wrk trivial /health
@@ -133,6 +138,8 @@ echo "start-up (to first 200): $(( (t1 - t0) / 1000000 )) ms"
 echo "trivial /health:        $trivial req/s  p50 $(ms "$(pct trivial 50%)") ms  p99 $(ms "$(pct trivial 99%)") ms"
 echo "/predict (demo body):   $predict req/s  p50 $(ms "$(pct predict 50%)") ms  p99 $(ms "$(pct predict 99%)") ms"
 echo "/predict / trivial:     $(awk -v a="$predict" -v b="$trivial" 'BEGIN { printf "%.2f", a / b }')"
+# Server CPU per request (user + system): unlike requests/s, barely moved by other load on the host.
+echo "server CPU per request: /health $(cpu_us trivial) us, /predict $(cpu_us predict) us, ratio $(awk -v a="$(cpu_us trivial)" -v b="$(cpu_us predict)" 'BEGIN { printf "%.2f", a / b }')"
 grep MALFORMED "$work/malformed.txt"
 echo "malformed p99:          $(ms "$(pct malformed 99%)") ms, non-2xx/3xx: $(awk '/Non-2xx/ {print $NF}' "$work/malformed.txt")"
 echo "peak RSS (VmHWM):       $((rss_kb / 1024)) MiB ($rss_kb kB)"
