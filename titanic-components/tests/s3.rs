@@ -125,7 +125,10 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
     // The 891 passengers read from S3: the model trains on the development part, the rest is
     // the held-out part its card reports.
     let held_out = bundle.card.evaluation.as_ref().map(|e| e.held_out_rows);
-    assert_eq!((bundle.provenance.training_rows, held_out), (607, Some(284)));
+    assert_eq!(
+        (bundle.provenance.training_rows, held_out),
+        (607, Some(284))
+    );
 
     // Same layout as a local store: every cache entry, blob and the run record are in S3.
     let local = first.path().join("artifacts/s3/runs/titanic");

@@ -85,6 +85,35 @@ pub struct Validation {
     pub held_out: ByFields<Score>,
 }
 
+impl Validation {
+    /// Every figure as `(name, value)`, the name's words joined by `sep`: with `-`,
+    /// `cv-accuracy-all-fields-mean`, `cv-roc-auc-demo-fields-sd`, `held-out-brier-all-fields`.
+    pub fn figures(&self, sep: &str) -> Vec<(String, f64)> {
+        let mut out = Vec::new();
+        for (fields, cv, held) in [
+            ("all", &self.cv.all_fields, &self.held_out.all_fields),
+            ("demo", &self.cv.demo_fields, &self.held_out.demo_fields),
+        ] {
+            let metrics = [
+                (&["accuracy"][..], &cv.accuracy, held.accuracy),
+                (&["roc", "auc"][..], &cv.roc_auc, held.roc_auc),
+                (&["brier"][..], &cv.brier, held.brier),
+            ];
+            for (name, spread, _) in &metrics {
+                for (stat, value) in [("mean", spread.mean), ("sd", spread.sd)] {
+                    let words = [&["cv"], *name, &[fields, "fields", stat]].concat();
+                    out.push((words.join(sep), value));
+                }
+            }
+            for (name, _, value) in metrics {
+                let words = [&["held", "out"], name, &[fields, "fields"]].concat();
+                out.push((words.join(sep), value));
+            }
+        }
+        out
+    }
+}
+
 /// What the `evaluate` step reports (`evaluation.json`).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Evaluation {
@@ -94,3 +123,7 @@ pub struct Evaluation {
     /// Repeated cross-validation and the held-out score, with all and with demo fields.
     pub validation: Validation,
 }
+
+#[cfg(test)]
+#[path = "validation_tests.rs"]
+mod tests;

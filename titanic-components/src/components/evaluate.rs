@@ -111,7 +111,6 @@ pub fn evaluate(
         cv,
     };
     let c = &summary.confusion;
-    let v = &validation;
     let mut metrics = Metrics::new()
         .with("accuracy", summary.accuracy)
         .with("precision", summary.precision.unwrap_or(0.0))
@@ -125,23 +124,8 @@ pub fn evaluate(
         .with("false-positives", c.fp as f64)
         .with("true-negatives", c.tn as f64)
         .with("false-negatives", c.fn_ as f64);
-    for (fields, spread, held) in [
-        ("all", &v.cv.all_fields, &v.held_out.all_fields),
-        ("demo", &v.cv.demo_fields, &v.held_out.demo_fields),
-    ] {
-        for (name, s) in [
-            ("accuracy", &spread.accuracy),
-            ("roc-auc", &spread.roc_auc),
-            ("brier", &spread.brier),
-        ] {
-            metrics = metrics
-                .with(&format!("cv-{name}-{fields}-fields-mean"), s.mean)
-                .with(&format!("cv-{name}-{fields}-fields-sd"), s.sd);
-        }
-        metrics = metrics
-            .with(&format!("held-out-accuracy-{fields}-fields"), held.accuracy)
-            .with(&format!("held-out-roc-auc-{fields}-fields"), held.roc_auc)
-            .with(&format!("held-out-brier-{fields}-fields"), held.brier);
+    for (name, value) in validation.figures("-") {
+        metrics = metrics.with(&name, value);
     }
     let curves: Vec<(String, &_)> = ensemble
         .folds

@@ -140,29 +140,13 @@ fn log_workflow(
     ] {
         metrics.extend(value.map(|v| at(key, v)));
     }
-    let v = &evaluation.validation;
-    for (fields, spread, held) in [
-        ("all", &v.cv.all_fields, &v.held_out.all_fields),
-        ("demo", &v.cv.demo_fields, &v.held_out.demo_fields),
-    ] {
-        for (name, s) in [
-            ("accuracy", &spread.accuracy),
-            ("roc_auc", &spread.roc_auc),
-            ("brier", &spread.brier),
-        ] {
-            metrics.push(at(&format!("cv_{name}_{fields}_fields_mean"), s.mean));
-            metrics.push(at(&format!("cv_{name}_{fields}_fields_sd"), s.sd));
-        }
-        metrics.push(at(
-            &format!("held_out_accuracy_{fields}_fields"),
-            held.accuracy,
-        ));
-        metrics.push(at(
-            &format!("held_out_roc_auc_{fields}_fields"),
-            held.roc_auc,
-        ));
-        metrics.push(at(&format!("held_out_brier_{fields}_fields"), held.brier));
-    }
+    metrics.extend(
+        evaluation
+            .validation
+            .figures("_")
+            .into_iter()
+            .map(|(key, value)| at(&key, value)),
+    );
     mlflow.log_batch(&parent.run_id, &metrics, params, &[])?;
     for (name, bytes) in plots {
         mlflow.log_artifact(&parent, &format!("plots/{name}"), bytes)?;
