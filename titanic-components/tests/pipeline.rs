@@ -1,6 +1,6 @@
 //! End to end: the `titanic` binary compiles and runs the real pipeline with the local runner.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod common;
@@ -140,14 +140,7 @@ fn predict_writes_a_kaggle_submission() {
     let (ok, text) = run(dir.path(), &[]);
     assert!(ok, "{text}");
     let (_, summary) = only_run(dir.path());
-    let model = summary["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["task"] == "publish")
-        .and_then(|s| s["artifacts"][0]["path"].as_str())
-        .map(PathBuf::from)
-        .unwrap();
+    let model = testkit::published_model(&summary);
     let out = dir.path().join("submission.csv");
     let status = titanic()
         .args(["predict", "--model"])
