@@ -94,7 +94,7 @@ pub fn pipeline() -> Pipeline {
     let fold_seed = p.param_described("fold_seed", 42u64, "seed of the fold assignment");
     let threshold = p.param_described(
         "threshold",
-        0.80f64,
+        Threshold::new(0.80).expect("a fraction"),
         "minimum out-of-fold accuracy to publish",
     );
     let params = p.param_described(
@@ -166,7 +166,7 @@ pub fn pipeline() -> Pipeline {
         model_alias,
         require_tracking,
     }))
-    .when(evaluated.accuracy.ge(threshold));
+    .when(evaluated.accuracy.ge(threshold.widen()));
     with_mlflow_settings(published);
     with_mlflow_settings(p.on_exit(ReportStatus {
         workflow: p.workflow_name(),

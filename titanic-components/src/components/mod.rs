@@ -5,6 +5,7 @@ mod featurize;
 mod ingest;
 mod publish;
 mod report_status;
+mod threshold;
 mod track_run;
 mod train_fold;
 
@@ -13,5 +14,6 @@ pub use featurize::{featurize, Featurize, FeaturizeOutputs, FeaturizeOutputsHand
 pub use ingest::{ingest, Ingest, IngestOutputs, IngestOutputsHandles, Source};
 pub use publish::{publish, ModelTarget, Publish, PublishOutputs, PublishOutputsHandles};
 pub use report_status::{report_status, ReportStatus};
+pub use threshold::Threshold;
 pub use track_run::{track_run, TrackRun, TrackRunOutputs, TrackRunOutputsHandles};
 pub use train_fold::{train_fold, TrainFold, TrainFoldOutputs, TrainFoldOutputsHandles};

@@ -1,3 +1,4 @@
+use super::Threshold;
 use crate::model::ensemble::FoldModel;
 use crate::model::metrics::MetricsSummary;
 use crate::model::params::TrainParams;
@@ -40,7 +41,7 @@ pub fn track_run(
     feature_importance: Input<Png>,
     workflow: String,
     fold_seed: u64,
-    threshold: f64,
+    threshold: Threshold,
     params: TrainParams,
     require_tracking: bool,
 ) -> Result<TrackRunOutputs> {
@@ -82,13 +83,13 @@ pub fn track_run(
 /// The parameters of the parent run: the pipeline's and every training hyper-parameter.
 fn run_params(
     fold_seed: u64,
-    threshold: f64,
+    threshold: Threshold,
     params: &TrainParams,
     folds: usize,
 ) -> Result<Vec<MlParam>> {
     let mut out = vec![
         MlParam::new("fold_seed", fold_seed.to_string()),
-        MlParam::new("threshold", threshold.to_string()),
+        MlParam::new("threshold", f64::from(threshold).to_string()),
         MlParam::new("folds", folds.to_string()),
     ];
     if let serde_json::Value::Object(fields) = serde_json::to_value(params)? {
