@@ -110,7 +110,8 @@ fn log_workflow(
     params: &[MlParam],
 ) -> Result<RunInfo, MlflowError> {
     let mlflow = &tracker.client;
-    let parent = tracker.parent_run(workflow)?;
+    let mut runs = tracker.workflow_runs(workflow)?;
+    let parent = runs.parent.clone();
     let now = now_ms();
     let at = |key: &str, value: f64| Metric {
         key: key.into(),
@@ -148,7 +149,7 @@ fn log_workflow(
             .as_bytes(),
     )?;
     for (i, fold) in folds.iter().enumerate() {
-        let child = tracker.child_run(&parent, &format!("fold-{i}"))?;
+        let child = tracker.child_run(&mut runs, &format!("fold-{i}"))?;
         let (metrics, tags) = fold_history(fold, now);
         mlflow.log_batch(
             &child.run_id,
