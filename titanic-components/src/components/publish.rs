@@ -55,7 +55,8 @@ pub struct PublishOutputs {
 /// Bundles the fold featurizers, the fold ensemble and its out-of-fold metrics into
 /// `model.json`, so serving applies exactly the training transform, and uploads it to
 /// `target` when one is given. The pipeline runs it only when the evaluation clears the
-/// accuracy threshold.
+/// accuracy threshold. Never cached (its uploads are side effects): every run that clears the
+/// threshold publishes again, and identical inputs give a byte-identical `model.json`.
 ///
 /// # Parameters
 /// - `fold_seed`: seed of the fold assignment (recorded as provenance).
@@ -73,7 +74,8 @@ pub struct PublishOutputs {
     backoff = "10s",
     retry_policy = "Always",
     cpu = "250m",
-    memory = "256Mi"
+    memory = "256Mi",
+    cache = false
 )]
 pub fn publish(
     passengers: Input<Dataset<Passenger>>,
