@@ -3,7 +3,8 @@
 # loopback port (sqlite store, --serve-artifacts), then alternates fresh `titanic run`s without
 # and with MLFLOW_TRACKING_URI (no cache: a new artifact directory each time), and prints the
 # median wall time of each and their ratio. Usage: bench/tracking.sh [runs per side, default 5]
-# Env: CARGO_TARGET_DIR, NO_BUILD=1 to use the binary already built.
+# Env: CARGO_TARGET_DIR, NO_BUILD=1 to use the binary already built, TITANIC=<path> to time
+# another build of the binary (say, one from before a change; implies NO_BUILD).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -11,8 +12,8 @@ runs=${1:-5}
 target=${CARGO_TARGET_DIR:-$root/target}
 mlflow=${MLFLOW_BIN:-$root/.venv/bin/mlflow}
 [ -x "$mlflow" ] || { echo "no $mlflow: run ./scripts/test.sh once (it makes .venv)" >&2; exit 2; }
-[ -n "${NO_BUILD:-}" ] || cargo build --release --locked --bin titanic --quiet
-titanic=$target/release/titanic
+[ -n "${NO_BUILD:-}${TITANIC:-}" ] || cargo build --release --locked --bin titanic --quiet
+titanic=${TITANIC:-$target/release/titanic}
 
 work=$(mktemp -d)
 pid=

@@ -175,6 +175,15 @@ impl<T> Value<T> {
     pub fn source(&self) -> &ValueSource {
         &self.source
     }
+    /// The same binding as the type `T` converts into: for a domain-restricted newtype that
+    /// serializes as the value it wraps (`#[serde(into = "f64")]`), so that, say, an `f64`
+    /// output can be compared with a `Threshold` parameter.
+    pub fn widen<U>(self) -> Value<U>
+    where
+        T: Into<U>,
+    {
+        Value::from_source(self.source)
+    }
 }
 
 impl<T: Serialize> Value<T> {

@@ -8,6 +8,7 @@ use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::primitives::ByteStream;
 
 use super::{chain, runtime, RemoteError, S3Url};
@@ -156,8 +157,8 @@ impl S3Client {
         })
     }
 
-    /// True when the object exists.
-    pub fn exists(&self, url: &S3Url) -> Result<bool, RemoteError> {
+    /// The object's metadata (`HEAD`), or `None` when there is no such key.
+    fn head(&self, url: &S3Url) -> Result<Option<HeadObjectOutput>, RemoteError> {
         runtime()?.block_on(async {
             let sent = self
                 .client
@@ -167,47 +168,36 @@ impl S3Client {
                 .send()
                 .await;
             match sent {
-                Ok(_) => Ok(true),
-                Err(SdkError::ServiceError(e)) if e.err().is_not_found() => Ok(false),
+                Ok(head) => Ok(Some(head)),
+                Err(SdkError::ServiceError(e)) if e.err().is_not_found() => Ok(None),
                 Err(e) => Err(self.error(url, e)),
             }
         })
     }
 
+    /// True when the object exists.
+    pub fn exists(&self, url: &S3Url) -> Result<bool, RemoteError> {
+        Ok(self.head(url)?.is_some())
+    }
+
     /// The object's validators, `etag=<ETag>[ version=<VersionId>]`: they change whenever its
     /// content does, so they stand for the content in a cache key without downloading it.
     pub fn version(&self, url: &S3Url) -> Result<String, RemoteError> {
-        runtime()?.block_on(async {
-            let sent = self
-                .client
-                .head_object()
-                .bucket(&url.bucket)
-                .key(&url.key)
-                .send()
-                .await;
-            match sent {
-                Ok(head) => {
-                    let mut text = format!("etag={}", head.e_tag().unwrap_or_default());
-                    if let Some(v) = head.version_id() {
-                        text.push_str(&format!(" version={v}"));
-                    }
-                    if head.e_tag().is_none() {
-                        text.push_str(&format!(
-                            " size={} modified={:?}",
-                            head.content_length().unwrap_or_default(),
-                            head.last_modified()
-                        ));
-                    }
-                    Ok(text)
-                }
-                Err(SdkError::ServiceError(e)) if e.err().is_not_found() => {
-                    Err(RemoteError::NotFound {
-                        url: url.to_string(),
-                    })
-                }
-                Err(e) => Err(self.error(url, e)),
-            }
-        })
+        let head = self.head(url)?.ok_or_else(|| RemoteError::NotFound {
+            url: url.to_string(),
+        })?;
+        let mut text = format!("etag={}", head.e_tag().unwrap_or_default());
+        if let Some(v) = head.version_id() {
+            text.push_str(&format!(" version={v}"));
+        }
+        if head.e_tag().is_none() {
+            text.push_str(&format!(
+                " size={} modified={:?}",
+                head.content_length().unwrap_or_default(),
+                head.last_modified()
+            ));
+        }
+        Ok(text)
     }
 
     /// Writes the object (replacing it).

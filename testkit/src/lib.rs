@@ -24,6 +24,19 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where a run's `publish` step stored `model.json` (a path in the artifact store), from the
+/// run's record (`run.json`, parsed); panics when the run did not publish.
+pub fn published_model(run: &serde_json::Value) -> PathBuf {
+    run["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["task"] == "publish")
+        .and_then(|s| s["artifacts"][0]["path"].as_str())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("the run did not publish model.json: {run}"))
+}
+
 /// A port on 127.0.0.1 that nothing listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

@@ -118,7 +118,7 @@ pub fn pipeline() -> Pipeline {
     let holdout_seed = p.param_described("holdout_seed", 2026u64, "seed of the held-out split");
     let threshold = p.param_described(
         "threshold",
-        0.80f64,
+        Threshold::new(0.80).expect("a fraction"),
         "minimum out-of-fold accuracy of the published ensemble to publish",
     );
     let params = p.param_described(
@@ -201,7 +201,7 @@ pub fn pipeline() -> Pipeline {
         model_alias,
         require_tracking,
     }))
-    .when(evaluated.accuracy.ge(threshold));
+    .when(evaluated.accuracy.ge(threshold.widen()));
     with_mlflow_settings(published);
     with_mlflow_settings(p.on_exit(ReportStatus {
         workflow: p.workflow_name(),

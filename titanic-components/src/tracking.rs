@@ -1,8 +1,12 @@
 //! MLflow tracking for the Titanic pipeline: on when `MLFLOW_TRACKING_URI` is set.
 //!
 //! One parent run per workflow (found again by its `workflow` tag, so the steps that log to it
-//! never need its id from one another), one child run per fold. An unreachable server is a
+//! never need its id from one another), one child run per fold. Within a step the ids are
+//! kept ([`WorkflowRuns`]): the server is searched once for the parent, and for its children
+//! only when the parent already existed (a retried step, in another pod). An unreachable server is a
 //! warning and the pipeline goes on, unless the step was told tracking is required.
+
+use std::collections::BTreeMap;
 
 use pipeline_remote::mlflow::{
     experiment_name_from_env, MlflowClient, MlflowError, RunInfo, RunTag,
@@ -16,6 +20,15 @@ pub const WORKFLOW_TAG: &str = "workflow";
 
 /// The commit this binary was built from (`unknown` outside a git checkout).
 pub const GIT_COMMIT: &str = env!("MLOPS_TITANIC_GIT_COMMIT");
+
+/// A workflow's parent run and its child runs by name, known within one step so that each
+/// child is found or created without asking the server again.
+#[derive(Debug, Clone)]
+pub struct WorkflowRuns {
+    /// The parent run.
+    pub parent: RunInfo,
+    children: BTreeMap<String, RunInfo>,
+}
 
 /// A connection to the tracking server for one workflow's logging.
 #[derive(Debug)]
@@ -49,20 +62,65 @@ impl Tracker {
         let Some(client) = MlflowClient::from_env()? else {
             return Ok(None);
         };
-        let experiment =
-            client.get_or_create_experiment(&experiment_name_from_env(DEFAULT_EXPERIMENT))?;
-        Ok(Some(Tracker { client, experiment }))
+        Tracker::new(client, &experiment_name_from_env(DEFAULT_EXPERIMENT)).map(Some)
+    }
+
+    /// The tracker logging with `client` to the experiment `name` (read, or created).
+    pub fn new(client: MlflowClient, name: &str) -> Result<Tracker, MlflowError> {
+        let experiment = client.get_or_create_experiment(name)?;
+        Ok(Tracker { client, experiment })
     }
 
     /// The parent run of `workflow`, created (named after it, tagged with the workflow, the
     /// pipeline version and the git commit) when this is the first step to log.
     pub fn parent_run(&self, workflow: &str) -> Result<RunInfo, MlflowError> {
+        self.find_or_create_parent(workflow).map(|(run, _)| run)
+    }
+
+    /// The parent run of `workflow` with the child runs it already has, for a step that logs
+    /// children. The parent is searched for (another pod may have made it); the children are
+    /// searched for only when the parent already existed (an earlier attempt of the step, in
+    /// another pod, may have made some), never when this call created it.
+    pub fn workflow_runs(&self, workflow: &str) -> Result<WorkflowRuns, MlflowError> {
+        let (parent, created) = self.find_or_create_parent(workflow)?;
+        let mut children = BTreeMap::new();
+        if !created {
+            let filter = format!("tags.mlflow.parentRunId = '{}'", quote(&parent.run_id));
+            for run in self
+                .client
+                .search_runs(&[&self.experiment.experiment_id], &filter)?
+            {
+                children
+                    .entry(run.info.run_name.clone())
+                    .or_insert(run.info);
+            }
+        }
+        Ok(WorkflowRuns { parent, children })
+    }
+
+    /// The child run `name` of the workflow's parent: the one it has (a retried step reuses
+    /// it), else a new one, remembered in `runs`. No search: `runs` knows every child.
+    pub fn child_run(&self, runs: &mut WorkflowRuns, name: &str) -> Result<RunInfo, MlflowError> {
+        if let Some(known) = runs.children.get(name) {
+            return Ok(known.clone());
+        }
+        let created = self.client.create_run(
+            &self.experiment,
+            name,
+            &[RunTag::new("mlflow.parentRunId", &runs.parent.run_id)],
+        )?;
+        runs.children.insert(name.to_owned(), created.clone());
+        Ok(created)
+    }
+
+    /// The parent run of `workflow` and whether this call created it.
+    fn find_or_create_parent(&self, workflow: &str) -> Result<(RunInfo, bool), MlflowError> {
         if let Some(found) =
             self.find_run(&format!("tags.{WORKFLOW_TAG} = '{}'", quote(workflow)))?
         {
-            return Ok(found);
+            return Ok((found, false));
         }
-        self.client.create_run(
+        let created = self.client.create_run(
             &self.experiment,
             workflow,
             &[
@@ -72,24 +130,8 @@ impl Tracker {
                 RunTag::new("mlflow.source.git.commit", GIT_COMMIT),
                 RunTag::new("mlflow.source.name", "titanic"),
             ],
-        )
-    }
-
-    /// The child run `name` of `parent`, created when missing (a retried step reuses it).
-    pub fn child_run(&self, parent: &RunInfo, name: &str) -> Result<RunInfo, MlflowError> {
-        let filter = format!(
-            "tags.mlflow.parentRunId = '{}' and tags.mlflow.runName = '{}'",
-            quote(&parent.run_id),
-            quote(name)
-        );
-        if let Some(found) = self.find_run(&filter)? {
-            return Ok(found);
-        }
-        self.client.create_run(
-            &self.experiment,
-            name,
-            &[RunTag::new("mlflow.parentRunId", &parent.run_id)],
-        )
+        )?;
+        Ok((created, true))
     }
 
     fn find_run(&self, filter: &str) -> Result<Option<RunInfo>, MlflowError> {

@@ -5,6 +5,7 @@ use pipeline_remote::mlflow::{MlflowClient, MlflowConfig, RunStatus};
 use std::path::Path;
 use std::process::Command;
 use testkit::Service;
+use titanic_components::tracking::Tracker;
 
 mod common;
 use common::only_run;
@@ -191,4 +192,36 @@ fn without_the_variable_nothing_is_logged_and_nothing_waits() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
     assert!(!text.contains("MLflow"), "{text}");
+}
+
+#[test]
+fn a_step_keeps_its_run_ids_and_a_retry_in_another_pod_finds_them_again() {
+    let Some(server) = Service::mlflow() else {
+        return;
+    };
+    let tracker = || Tracker::new(client(&server.url()), "retries").unwrap();
+    let pod = tracker();
+    let mut runs = pod.workflow_runs("wf-1").unwrap();
+    let fold0 = pod.child_run(&mut runs, "fold-0").unwrap();
+    let known = pod.child_run(&mut runs, "fold-0").unwrap();
+    assert_eq!(known.run_id, fold0.run_id, "known within the step");
+
+    // A retry in another pod (nothing known): the same parent and child, and one more child.
+    let retry = tracker();
+    let mut again = retry.workflow_runs("wf-1").unwrap();
+    assert_eq!(again.parent.run_id, runs.parent.run_id);
+    let found = retry.child_run(&mut again, "fold-0").unwrap();
+    assert_eq!(found.run_id, fold0.run_id);
+    let fold1 = retry.child_run(&mut again, "fold-1").unwrap();
+    assert_ne!(fold1.run_id, fold0.run_id);
+
+    let mlflow = client(&server.url());
+    let exp = mlflow.get_experiment_by_name("retries").unwrap().unwrap();
+    let search = |filter: &str| mlflow.search_runs(&[&exp.experiment_id], filter).unwrap();
+    assert_eq!(search("tags.workflow = 'wf-1'").len(), 1, "one parent");
+    let children = search(&format!(
+        "tags.mlflow.parentRunId = '{}'",
+        runs.parent.run_id
+    ));
+    assert_eq!(children.len(), 2, "no duplicate children");
 }

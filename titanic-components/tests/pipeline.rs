@@ -1,6 +1,6 @@
 //! End to end: the `titanic` binary compiles and runs the real pipeline with the local runner.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod common;
@@ -70,12 +70,21 @@ fn runs_end_to_end_then_reuses_then_reruns_only_what_changed() {
 
     let (ok, second) = run(dir.path(), &[]);
     assert!(ok, "{second}");
-    for task in ["ingest", "featurize", "train-fold", "evaluate", "publish"] {
+    for task in ["ingest", "featurize", "train-fold", "evaluate"] {
         assert!(
             status_of(&second, task).iter().all(|s| *s == "Cached"),
             "{task}: {second}"
         );
     }
+    // publish is a side effect (`cache = false`): it runs again, writing the same bytes.
+    assert_eq!(status_of(&second, "publish"), ["Succeeded"], "{second}");
+    let models: Vec<_> = std::fs::read_dir(dir.path().join("runs"))
+        .unwrap()
+        .map(|run| std::fs::read(run.unwrap().path().join("run.json")).unwrap())
+        .map(|bytes| testkit::published_model(&serde_json::from_slice(&bytes).unwrap()))
+        .collect();
+    assert_eq!(models.len(), 2);
+    assert_eq!(models[0], models[1], "the same blob: byte-identical");
 
     // A different threshold changes only the gate: publish is skipped, nothing retrains.
     let (ok, gated) = run(dir.path(), &["--param", "threshold=0.99"]);
@@ -140,14 +149,7 @@ fn predict_writes_a_kaggle_submission() {
     let (ok, text) = run(dir.path(), &[]);
     assert!(ok, "{text}");
     let (_, summary) = only_run(dir.path());
-    let model = summary["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["task"] == "publish")
-        .and_then(|s| s["artifacts"][0]["path"].as_str())
-        .map(PathBuf::from)
-        .unwrap();
+    let model = testkit::published_model(&summary);
     let out = dir.path().join("submission.csv");
     let status = titanic()
         .args(["predict", "--model"])

@@ -215,6 +215,8 @@ fn out_of_domain_parameters_exit_2_before_anything_runs() {
         ("model_target=s3://Bad_Bucket/model.json", "model_target"),
         ("model_target=s3://bucket/", "model_target"),
         ("source=missing.csv", "missing.csv"),
+        ("threshold=1.5", "threshold is 1.5, outside [0, 1]"),
+        ("threshold=-0.1", "`threshold`"),
     ] {
         let started = Instant::now();
         let out = run_in(dir.path(), &art, &["--param", param]);
@@ -226,6 +228,14 @@ fn out_of_domain_parameters_exit_2_before_anything_runs() {
         );
         assert!(!art.join("runs").exists(), "{param}: nothing ran");
     }
+    // `describe` shows the threshold's domain in its JSON Schema.
+    let out = titanic().arg("describe").output().unwrap();
+    let described: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let params = described["parameters"].as_array().unwrap();
+    let threshold = params.iter().find(|p| p["name"] == "threshold").unwrap();
+    assert_eq!(threshold["schema"]["minimum"], 0.0, "{threshold}");
+    assert_eq!(threshold["schema"]["maximum"], 1.0, "{threshold}");
+
     // A component refuses the same values when it starts, with the same code.
     let out = titanic()
         .args(["component", "publish", "--param", "target=s3://bucket/"])

@@ -4,7 +4,7 @@
 //! Without moto the tests print a NOTICE and pass, unless `REQUIRE_SERVICES=1` (set by
 //! `scripts/test.sh`), which makes a missing moto a failure.
 
-use pipeline_remote::{RemoteError, S3Client, S3Config, S3Url};
+use pipeline_remote::{RemoteError, S3Client, S3Url};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -12,24 +12,14 @@ use testkit::Service;
 use titanic_components::model::bundle::ModelBundle;
 
 mod common;
-use common::{only_run, repo_root};
+use common::{only_run, repo_root, s3_config};
 
 /// A running `moto_server`.
 type Moto = Service;
 
 /// A client of `moto`.
 fn client(moto: &Moto) -> S3Client {
-    S3Client::new(&config(&moto.url())).unwrap()
-}
-
-fn config(endpoint: &str) -> S3Config {
-    S3Config {
-        endpoint: Some(endpoint.into()),
-        region: "us-east-1".into(),
-        access_key_id: "testing".into(),
-        secret_access_key: "testing".into(),
-        session_token: None,
-    }
+    S3Client::new(&s3_config(&moto.url())).unwrap()
 }
 
 fn url(text: &str) -> S3Url {
@@ -82,7 +72,7 @@ fn client_puts_gets_and_names_what_is_wrong() {
 
     let closed = format!("http://127.0.0.1:{}", testkit::free_port());
     let started = Instant::now();
-    let unreachable = S3Client::new(&config(&closed))
+    let unreachable = S3Client::new(&s3_config(&closed))
         .unwrap()
         .get(&object)
         .unwrap_err()
@@ -136,7 +126,8 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert!(entries.len() >= 9, "{entries:?}");
+    // ingest, featurize, 5 x train-fold, evaluate (track-run and publish are never cached).
+    assert_eq!(entries.len(), 8, "{entries:?}");
     for entry in &entries {
         assert!(s3
             .exists(&url(&format!("s3://runs/titanic/cache/{entry}")))
@@ -172,10 +163,11 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
         .map(|s| (s["task"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
     for (task, status) in &statuses {
-        // The exit handler always runs; track-run is `cache = false` (it logs every workflow).
+        // The exit handler always runs; track-run and publish are `cache = false` (side
+        // effects: every workflow is logged and its model uploaded).
         match *task {
             "report-status" => {}
-            "track-run" => assert_eq!(*status, "Succeeded", "{statuses:?}\n{log}"),
+            "track-run" | "publish" => assert_eq!(*status, "Succeeded", "{statuses:?}\n{log}"),
             _ => assert_eq!(*status, "Cached", "{task}: {statuses:?}\n{log}"),
         }
     }
@@ -241,4 +233,161 @@ fn unreachable_s3_is_one_clear_error_before_any_work() {
     let (ok, log) = titanic(&moto, dir.path(), &["run", "--artifacts", "s3://absent/x"]);
     assert!(!ok);
     assert!(log.contains("NoSuchBucket"), "{log}");
+}
+
+/// Small training settings: the store tests are about the store, not the model.
+const FAST: &str = r#"train_params={"max_epochs":20,"n_seeds":1,"patience":5}"#;
+
+/// The run records under `s3://runs/titanic/runs/`: (name, parsed run.json).
+fn s3_runs(s3: &S3Client) -> Vec<(String, serde_json::Value)> {
+    let mut names: Vec<String> = s3
+        .list(&url("s3://runs/titanic/runs/"))
+        .unwrap()
+        .into_iter()
+        .filter_map(|(key, _, _)| {
+            key.strip_prefix("titanic/runs/")?
+                .split('/')
+                .next()
+                .map(String::from)
+        })
+        .collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let bytes = s3
+                .get(&url(&format!("s3://runs/titanic/runs/{name}/run.json")))
+                .unwrap();
+            (name, serde_json::from_slice(&bytes).unwrap())
+        })
+        .collect()
+}
+
+/// The digests of every output a run record names, by `task.output`.
+fn digests(run: &serde_json::Value) -> Vec<(String, String)> {
+    run["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            let task = s["task"].as_str().unwrap().to_owned();
+            s["artifacts"].as_array().unwrap().iter().map(move |a| {
+                (
+                    format!("{task}.{}", a["name"].as_str().unwrap()),
+                    a["digest"].as_str().unwrap().to_owned(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn blob(digest: &str) -> S3Url {
+    url(&format!("s3://runs/titanic/sha256/{digest}"))
+}
+
+#[test]
+fn store_verify_and_gc_work_on_an_s3_store_and_lose_nothing_a_kept_run_uses() {
+    let Some(moto) = Moto::moto() else { return };
+    let s3 = client(&moto);
+    for bucket in ["data", "runs"] {
+        s3.create_bucket(bucket).unwrap();
+    }
+    s3.put(&url("s3://data/titanic/train.csv"), &train_csv())
+        .unwrap();
+    let run = |cwd: &Path, threshold: &str| {
+        let threshold = format!("threshold={threshold}");
+        let args = ["run", "--artifacts", "s3://runs/titanic", "--param", FAST];
+        let source = ["--param", "source=s3://data/titanic/train.csv"];
+        titanic(
+            &moto,
+            cwd,
+            &[&args[..], &source, &["--param", &threshold]].concat(),
+        )
+    };
+    let store = |args: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let all = [&["store"], args, &["--artifacts", "s3://runs/titanic"]].concat();
+        titanic(&moto, dir.path(), &all)
+    };
+    let work = tempfile::tempdir().unwrap();
+    for threshold in ["0.5", "0.99"] {
+        let (ok, log) = run(work.path(), threshold);
+        assert!(ok, "{log}");
+    }
+    let runs = s3_runs(&s3);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    let published = runs
+        .iter()
+        .find(|r| r.1["parameters"]["threshold"] == "0.5");
+    let (_, old) = published.expect("the threshold 0.5 run");
+    let (newest, kept) = runs
+        .iter()
+        .find(|r| r.1["parameters"]["threshold"] == "0.99")
+        .unwrap();
+    let model = digests(old)
+        .into_iter()
+        .find(|(name, _)| name == "publish.model")
+        .expect("the 0.5 run published")
+        .1;
+    let (ok, log) = store(&["verify"]);
+    assert!(ok && log.contains(" 0 corrupt"), "{log}");
+
+    // gc --keep 1: the older run, its publish output and a stray blob go; what the kept run
+    // names stays.
+    let stray = blob(&"0".repeat(64));
+    s3.put(&stray, b"written by nothing").unwrap();
+    let (ok, log) = store(&["gc", "--keep", "1"]);
+    assert!(ok, "{log}");
+    let left: Vec<String> = s3_runs(&s3).into_iter().map(|r| r.0).collect();
+    assert_eq!(&left, &[newest.clone()], "{log}");
+    assert!(!s3.exists(&stray).unwrap(), "{log}");
+    assert!(!s3.exists(&blob(&model)).unwrap(), "unreferenced: {log}");
+    for (name, digest) in digests(kept) {
+        assert!(s3.exists(&blob(&digest)).unwrap(), "{name} lost: {log}");
+    }
+
+    // A corrupt S3 blob: verify names it and fails; --fix removes it; a run on another machine
+    // recomputes it (and only it), uploads it again, and the store verifies clean.
+    let features = digests(kept)
+        .into_iter()
+        .find(|(name, _)| name == "featurize.features")
+        .unwrap()
+        .1;
+    let mut bytes = s3.get(&blob(&features)).unwrap();
+    bytes[0] ^= 0x20;
+    s3.put(&blob(&features), &bytes).unwrap();
+    let (ok, log) = store(&["verify"]);
+    assert!(!ok, "{log}");
+    assert!(
+        log.contains(&format!("corrupt: sha256/{features}")),
+        "{log}"
+    );
+    assert!(log.contains("rerun with --fix"), "{log}");
+    let (ok, log) = store(&["verify", "--fix"]);
+    assert!(ok, "{log}");
+    assert!(
+        log.contains(&format!("removed: sha256/{features}")),
+        "{log}"
+    );
+    assert!(!s3.exists(&blob(&features)).unwrap());
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (ok, log) = run(elsewhere.path(), "0.99");
+    assert!(ok, "{log}");
+    let (_, summary) = only_run(&elsewhere.path().join("artifacts/s3/runs/titanic"));
+    for step in summary["steps"].as_array().unwrap() {
+        let (task, status) = (step["task"].as_str().unwrap(), &step["status"]);
+        match task {
+            "featurize" | "track-run" => assert_eq!(status, "Succeeded", "{task}: {log}"),
+            "ingest" | "train-fold" | "evaluate" => assert_eq!(status, "Cached", "{task}: {log}"),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        s3.get(&blob(&features)).unwrap()[0],
+        bytes[0] ^ 0x20,
+        "re-uploaded"
+    );
+    let (ok, log) = store(&["verify"]);
+    assert!(ok && log.contains(" 0 corrupt"), "{log}");
 }

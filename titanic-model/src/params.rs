@@ -120,6 +120,18 @@ impl Default for TrainParams {
 }
 
 impl TrainParams {
+    /// Small, fast settings: one hidden layer of `width`, at most `max_epochs`, `n_seeds`
+    /// networks per fold, the rest default. For tests and smoke runs, where the model's
+    /// quality does not matter.
+    pub fn small(width: usize, max_epochs: usize, n_seeds: usize) -> TrainParams {
+        TrainParams {
+            hidden: vec![width],
+            max_epochs,
+            n_seeds,
+            ..TrainParams::default()
+        }
+    }
+
     /// Rejects values outside the domains deserialization enforces (for values built in
     /// code rather than read).
     pub fn check(&self) -> Result<(), ModelError> {

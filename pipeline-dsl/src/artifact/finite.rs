@@ -105,6 +105,27 @@ macro_rules! ignore {
     };
 }
 
+/// Sequences, tuples, maps and structs are walked by one [`Compound`]; an enum variant's
+/// fields are named under the variant.
+macro_rules! compound {
+    ($($method:ident($($ty:ty),*)),* $(,)?) => {
+        $(fn $method(self, $(_: $ty),*) -> Result<Compound, Found> {
+            Ok(self.compound())
+        })*
+    };
+    (variant $($method:ident),*) => {
+        $(fn $method(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            _: usize,
+        ) -> Result<Compound, Found> {
+            Ok(self.child(format_args!("{variant}")).compound())
+        })*
+    };
+}
+
 impl ser::Serializer for Walker {
     type Ok = ();
     type Error = Found;
@@ -168,39 +189,14 @@ impl ser::Serializer for Walker {
     ) -> Result<(), Found> {
         value.serialize(self.child(format_args!("{variant}")))
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound, Found> {
-        Ok(self.compound())
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Compound, Found> {
-        Ok(self.compound())
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound, Found> {
-        Ok(self.compound())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        _: usize,
-    ) -> Result<Compound, Found> {
-        Ok(self.child(format_args!("{variant}")).compound())
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Compound, Found> {
-        Ok(self.compound())
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound, Found> {
-        Ok(self.compound())
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        _: usize,
-    ) -> Result<Compound, Found> {
-        Ok(self.child(format_args!("{variant}")).compound())
-    }
+    compound!(
+        serialize_seq(Option<usize>),
+        serialize_tuple(usize),
+        serialize_tuple_struct(&'static str, usize),
+        serialize_map(Option<usize>),
+        serialize_struct(&'static str, usize),
+    );
+    compound!(variant serialize_tuple_variant, serialize_struct_variant);
 }
 
 impl Walker {

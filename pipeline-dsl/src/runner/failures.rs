@@ -3,7 +3,7 @@
 //! per Failed or Error node (pods, retry nodes, fan-out groups and the DAG node itself), the
 //! JSON list marshalled and then quoted (`strconv.Quote`), so no failure gives `"null"`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 /// One failed node.
 pub(crate) struct Failure {
@@ -76,32 +76,16 @@ fn pod_name(workflow: &str, display_name: &str, template: &str) -> String {
     format!("{prefix}-{hash}")
 }
 
-/// `2026-11-30T01:02:03Z`, as Kubernetes' `metav1.Time` marshals.
+/// `2026-11-30T01:02:03Z`: seconds and `Z`, as Kubernetes' `metav1.Time` marshals
+/// (`apimachinery/pkg/apis/meta/v1/time.go`, `MarshalJSON`: `RFC3339`).
 fn rfc3339(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    humantime::format_rfc3339_seconds(t).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn dates_and_pod_names_follow_argo() {

@@ -26,23 +26,12 @@ fn s<'a>(v: &'a Value, path: &[&str]) -> &'a str {
         .unwrap_or("")
 }
 
-/// Seconds since the epoch of an RFC 3339 UTC timestamp (`2026-11-29T22:31:14Z`).
+/// Seconds since the epoch of an RFC 3339 UTC timestamp (`2026-11-29T22:31:14Z`, as
+/// `metav1.Time` marshals; fractional seconds are accepted and dropped).
 fn epoch(ts: &str) -> Option<i64> {
-    let b = ts.as_bytes();
-    if b.len() < 19 {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| ts.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
-    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
-    // Days from civil (Howard Hinnant).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+    let t = humantime::parse_rfc3339_weak(ts).ok()?;
+    let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(secs).ok()
 }
 
 /// `humanize.RelativeDurationShort`: `5s`, `3m`, `2h`, `1d`.
@@ -243,6 +232,8 @@ mod tests {
     fn epochs_and_durations() {
         assert_eq!(epoch("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(epoch("2026-11-29T22:31:14Z"), Some(1_795_991_474));
+        assert_eq!(epoch("2026-11-29T22:31:14.250Z"), Some(1_795_991_474));
+        assert_eq!(epoch("yesterday"), None);
         assert_eq!(
             duration("2026-11-29T22:31:14Z", "2026-11-29T22:33:20Z", 0),
             "2m"

@@ -6,6 +6,7 @@ mod ingest;
 mod publish;
 mod report_status;
 mod split;
+mod threshold;
 mod track_run;
 mod train_fold;
 
@@ -15,5 +16,6 @@ pub use ingest::{ingest, Ingest, IngestOutputs, IngestOutputsHandles, Source};
 pub use publish::{publish, ModelTarget, Publish, PublishOutputs, PublishOutputsHandles};
 pub use report_status::{report_status, ReportStatus};
 pub use split::{split, Split, SplitOutputs, SplitOutputsHandles};
+pub use threshold::Threshold;
 pub use track_run::{track_run, TrackRun, TrackRunOutputs, TrackRunOutputsHandles};
 pub use train_fold::{train_fold, TrainFold, TrainFoldOutputs, TrainFoldOutputsHandles};

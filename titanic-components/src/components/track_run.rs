@@ -1,3 +1,4 @@
+use super::Threshold;
 use crate::model::ensemble::FoldModel;
 use crate::model::metrics::MetricsSummary;
 use crate::model::params::TrainParams;
@@ -42,7 +43,7 @@ pub fn track_run(
     reliability: Input<Png>,
     workflow: String,
     fold_seed: u64,
-    threshold: f64,
+    threshold: Threshold,
     params: TrainParams,
     require_tracking: bool,
 ) -> Result<TrackRunOutputs> {
@@ -85,13 +86,13 @@ pub fn track_run(
 /// The parameters of the parent run: the pipeline's and every training hyper-parameter.
 fn run_params(
     fold_seed: u64,
-    threshold: f64,
+    threshold: Threshold,
     params: &TrainParams,
     folds: usize,
 ) -> Result<Vec<MlParam>> {
     let mut out = vec![
         MlParam::new("fold_seed", fold_seed.to_string()),
-        MlParam::new("threshold", threshold.to_string()),
+        MlParam::new("threshold", f64::from(threshold).to_string()),
         MlParam::new("folds", folds.to_string()),
     ];
     if let serde_json::Value::Object(fields) = serde_json::to_value(params)? {
@@ -112,7 +113,8 @@ fn log_workflow(
     params: &[MlParam],
 ) -> Result<RunInfo, MlflowError> {
     let mlflow = &tracker.client;
-    let parent = tracker.parent_run(workflow)?;
+    let mut runs = tracker.workflow_runs(workflow)?;
+    let parent = runs.parent.clone();
     let now = now_ms();
     let at = |key: &str, value: f64| Metric {
         key: key.into(),
@@ -159,7 +161,7 @@ fn log_workflow(
             .as_bytes(),
     )?;
     for (i, fold) in folds.iter().enumerate() {
-        let child = tracker.child_run(&parent, &format!("fold-{i}"))?;
+        let child = tracker.child_run(&mut runs, &format!("fold-{i}"))?;
         let (metrics, tags) = fold_history(fold, now);
         mlflow.log_batch(
             &child.run_id,

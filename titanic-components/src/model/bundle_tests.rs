@@ -3,12 +3,7 @@ use crate::passenger::bundled;
 
 /// A quick 3-fold bundle trained on `rows`.
 fn quick_bundle(rows: &[Passenger]) -> ModelBundle {
-    let params = TrainParams {
-        hidden: vec![8],
-        max_epochs: 30,
-        n_seeds: 1,
-        ..Default::default()
-    };
+    let params = TrainParams::small(8, 30, 1);
     train_bundle(rows, 3, 1, &params, FeatureSet::Engineered).unwrap()
 }
 

@@ -242,12 +242,7 @@ mod tests {
             .into_iter()
             .take(120)
             .collect();
-        let params = TrainParams {
-            hidden: vec![4],
-            max_epochs: 15,
-            n_seeds: 1,
-            ..Default::default()
-        };
+        let params = TrainParams::small(4, 15, 1);
         let cv = cross_validate(&rows, 3, 2, &params, FeatureSet::Baseline).unwrap();
         assert_eq!(
             (cv.folds.len(), cv.featurizers.len(), cv.oof.len()),

@@ -15,13 +15,7 @@ fn toy(n: usize) -> (Vec<Vec<f32>>, Vec<f32>) {
 }
 
 fn quick() -> TrainParams {
-    TrainParams {
-        hidden: vec![8],
-        max_epochs: 60,
-        n_seeds: 2,
-        patience: 10,
-        ..Default::default()
-    }
+    TrainParams::small(8, 60, 2)
 }
 
 #[test]

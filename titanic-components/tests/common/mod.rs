@@ -26,3 +26,14 @@ pub fn only_run(artifacts: &Path) -> (PathBuf, serde_json::Value) {
         serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).unwrap()).unwrap();
     (run_dir, summary)
 }
+
+/// The settings of an S3 client of `moto_server` at `endpoint` (moto accepts any credentials).
+pub fn s3_config(endpoint: &str) -> pipeline_remote::S3Config {
+    pipeline_remote::S3Config {
+        endpoint: Some(endpoint.into()),
+        region: "us-east-1".into(),
+        access_key_id: "testing".into(),
+        secret_access_key: "testing".into(),
+        session_token: None,
+    }
+}

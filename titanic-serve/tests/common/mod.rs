@@ -56,14 +56,7 @@ pub fn model() -> &'static Path {
             .path();
         let summary: Value =
             serde_json::from_slice(&std::fs::read(run.join("run.json")).unwrap()).unwrap();
-        let path = summary["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["task"] == "publish")
-            .and_then(|s| s["artifacts"][0]["path"].as_str())
-            .map(PathBuf::from)
-            .expect("publish wrote model.json");
+        let path = testkit::published_model(&summary);
         let copy = dir.join("model.json");
         std::fs::copy(path, &copy).unwrap();
         copy
