@@ -339,7 +339,7 @@ fn store_verify_and_gc_work_on_an_s3_store_and_lose_nothing_a_kept_run_uses() {
     let (ok, log) = store(&["gc", "--keep", "1"]);
     assert!(ok, "{log}");
     let left: Vec<String> = s3_runs(&s3).into_iter().map(|r| r.0).collect();
-    assert_eq!(&left, &[newest.clone()], "{log}");
+    assert_eq!(left, std::slice::from_ref(newest), "{log}");
     assert!(!s3.exists(&stray).unwrap(), "{log}");
     assert!(!s3.exists(&blob(&model)).unwrap(), "unreferenced: {log}");
     for (name, digest) in digests(kept) {

@@ -1,4 +1,4 @@
-use super::{read_bytes, write_atomic, Artifact, ArtifactError};
+use super::{cells, read_bytes, write_atomic, Artifact, ArtifactError};
 use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
 
@@ -6,9 +6,8 @@ use std::path::Path;
 ///
 /// The row type is part of the artifact's type, so a `Dataset<Features>` output cannot be wired
 /// into a `Dataset<Passenger>` input. Reading reports the line and column of a bad value.
-/// Rows must be flat records (numbers, strings, booleans, `Option`s of these): writing a row
-/// with a `Vec`, map or struct field fails with an error that says so; use `Json<Vec<Row>>`
-/// for nested data.
+/// Fields are numbers, strings, booleans, unit enums and `Option`s of these, one column each;
+/// a `Vec`, map or struct field is one column too, each cell holding its JSON (`["a","b"]`).
 ///
 /// ```
 /// use pipeline_dsl::prelude::*;
@@ -20,11 +19,12 @@ use std::path::Path;
 /// rows.write(&path).unwrap();
 /// assert_eq!(Dataset::<Row>::read(&path).unwrap(), rows);
 ///
-/// #[derive(serde::Serialize, serde::Deserialize)]
-/// struct Nested { name: String, tags: Vec<String> }
-/// let nested = Dataset::new(vec![Nested { name: "Ann".into(), tags: vec!["a".into()] }]);
-/// let error = nested.write(&path).unwrap_err().to_string();
-/// assert!(error.contains("rows must be flat records") && error.contains("Json<Vec<Row>>"), "{error}");
+/// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+/// struct Tagged { name: String, tags: Vec<String> }
+/// let tagged = Dataset::new(vec![Tagged { name: "Ann".into(), tags: vec!["a".into()] }]);
+/// tagged.write(&path).unwrap();
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "name,tags\nAnn,\"[\"\"a\"\"]\"\n");
+/// assert_eq!(Dataset::<Tagged>::read(&path).unwrap(), tagged);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset<R> {
@@ -93,36 +93,39 @@ impl<R: Serialize + DeserializeOwned + 'static> Dataset<R> {
                 ArtifactError::invalid(origin, format!("cannot read the header line: {e}"))
             })?
             .clone();
-        let mut rows = Vec::new();
-        for record in reader.deserialize::<R>() {
-            rows.push(
-                record.map_err(|e| {
-                    ArtifactError::invalid(origin, describe_csv_error(&e, &headers))
-                })?,
-            );
+        let flat: Result<Vec<R>, csv::Error> = reader.deserialize::<R>().collect();
+        match flat {
+            // A row type with a nested field reads its JSON cells (the csv crate would take a
+            // JSON cell apart, or the rest of the record, as a sequence).
+            Ok(rows) if !rows.first().is_some_and(cells::is_nested) => Ok(Dataset { rows }),
+            Ok(_) => cells::read_rows(bytes)
+                .map(Dataset::new)
+                .map_err(|e| ArtifactError::invalid(origin, e)),
+            Err(e) => match cells::read_rows::<R>(bytes) {
+                Ok(rows) if rows.iter().any(cells::is_nested) => Ok(Dataset { rows }),
+                _ => Err(ArtifactError::invalid(
+                    origin,
+                    describe_csv_error(&e, &headers),
+                )),
+            },
         }
-        Ok(Dataset { rows })
     }
 
-    /// Serializes the rows as CSV bytes with a header line.
+    /// Serializes the rows as CSV bytes with a header line (nested fields as JSON cells).
     pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         for row in &self.rows {
-            writer.serialize(row)?;
+            if let Err(e) = writer.serialize(row) {
+                if !cells::is_nested(row) {
+                    return Err(e);
+                }
+                return cells::write_rows(&self.rows)
+                    .map_err(|e| csv::Error::from(std::io::Error::other(e)));
+            }
         }
         writer
             .into_inner()
             .map_err(|e| csv::Error::from(e.into_error()))
-    }
-}
-
-/// What to do about a row type CSV cannot hold (a `Vec`, map or struct inside the row).
-fn nested_hint(error: &csv::Error) -> &'static str {
-    if error.to_string().contains("inside struct") {
-        "; `Dataset` rows must be flat records (numbers, strings, booleans, `Option`s of these): \
-         a `Vec`, map or struct field has no CSV column. Use `Json<Vec<Row>>` for nested rows"
-    } else {
-        ""
     }
 }
 
@@ -155,9 +158,9 @@ impl<R: Serialize + DeserializeOwned + 'static> Artifact for Dataset<R> {
     const KIND: &'static str = "Dataset";
     fn write(&self, path: &Path) -> Result<(), ArtifactError> {
         ArtifactError::check_finite(path, &self.rows)?;
-        let bytes = self.to_csv().map_err(|e| {
-            ArtifactError::invalid(path, format!("cannot write CSV: {e}{}", nested_hint(&e)))
-        })?;
+        let bytes = self
+            .to_csv()
+            .map_err(|e| ArtifactError::invalid(path, format!("cannot write CSV: {e}")))?;
         write_atomic(path, &bytes)
     }
     fn read(path: &Path) -> Result<Self, ArtifactError> {

@@ -5,6 +5,7 @@
 //! written as JSON), [`Metrics`] (KFP-style metrics), [`Png`], [`Html`] and [`Markdown`] (files
 //! people look at) and [`Collection`] (the gathered outputs of a fan-out).
 
+mod cells;
 mod collection;
 mod dataset;
 mod files;
