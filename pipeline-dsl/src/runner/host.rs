@@ -10,7 +10,24 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
-use crate::argo::{Template, Workflow};
+use crate::argo::{Container, Template, Volume, Workflow};
+
+/// A template's `initContainers`, run one after another in the sandbox before its main
+/// container (as the kubelet runs them).
+pub(crate) fn init_containers(template: &Template) -> Result<Vec<Container>, String> {
+    match template.other.get("initContainers") {
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("initContainers: {e}")),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// A template's own `volumes`.
+pub(crate) fn template_volumes(template: &Template) -> Result<Vec<Volume>, String> {
+    match template.other.get("volumes") {
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("volumes: {e}")),
+        None => Ok(Vec::new()),
+    }
+}
 
 /// Images whose tools the host stands in for.
 const EMULATED: &[&str] = &["busybox", "alpine", "python", "debian", "ubuntu", "bash"];
@@ -159,6 +176,7 @@ fn private_tops(template: &Template) -> BTreeSet<String> {
 /// running `command` + `args` (+ the script).
 pub(crate) fn command(
     template: &Template,
+    container: &Container,
     root: &Path,
     command: &[String],
     args: &[String],
@@ -166,9 +184,6 @@ pub(crate) fn command(
     hostname: &str,
 ) -> Result<Vec<String>, String> {
     let io = |what: &Path, e: std::io::Error| format!("cannot create {}: {e}", what.display());
-    let container = template
-        .main_container()
-        .ok_or("not a container or script template")?;
     let tops = private_tops(template);
     for top in &tops {
         let dir = root.join(top);
@@ -205,6 +220,8 @@ pub(crate) fn command(
             continue;
         }
         match std::fs::read_link(&path) {
+            // Made by an earlier container of the same pod (an init container).
+            Ok(_) if root.join(&name).symlink_metadata().is_ok() => {}
             Ok(target) => argv.extend([
                 "--symlink".into(),
                 target.to_string_lossy().into_owned(),

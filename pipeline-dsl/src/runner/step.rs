@@ -459,8 +459,11 @@ fn attempt_on_host(
 ) -> Result<Collected, AttemptError> {
     let root = work.join("root");
     let hostname = unit.label.replace(['.', '(', ')', ':'], "-");
+    let main = unit.template.main_container().cloned().unwrap_or_default();
+    let inits = super::host::init_containers(unit.template).map_err(AttemptError::error)?;
     let argv = super::host::command(
         unit.template,
+        &main,
         &root,
         &r.command,
         &r.args,
@@ -476,6 +479,52 @@ fn attempt_on_host(
     let mut env = super::host::base_env(&hostname);
     env.extend(r.env.iter().cloned());
     let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
+    for init in &inits {
+        let all = |list: &[String]| {
+            list.iter()
+                .map(|a| substitute(a, &r.scope))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(AttemptError::error)
+        };
+        let argv = super::host::command(
+            unit.template,
+            init,
+            &root,
+            &all(&init.command)?,
+            &all(&init.args)?,
+            None,
+            &hostname,
+        )
+        .map_err(AttemptError::error)?;
+        exec::spawn_and_wait(&Spawn {
+            program: &bwrap,
+            args: &argv,
+            env: &env,
+            pod: Some(hostname.as_str()),
+            cwd: work,
+            log,
+            timeout: r.timeout,
+        })
+        .map_err(|mut e| {
+            e.message = format!("init container: {}", e.message);
+            e
+        })?;
+    }
+    // The init containers may have added mount points to the root: the main argv sees them.
+    let argv = if inits.is_empty() {
+        argv
+    } else {
+        super::host::command(
+            unit.template,
+            &main,
+            &root,
+            &r.command,
+            &r.args,
+            r.source.as_deref(),
+            &hostname,
+        )
+        .map_err(AttemptError::error)?
+    };
     if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
         return Err(AttemptError::error(
             "the workflow's activeDeadlineSeconds has passed",

@@ -18,9 +18,7 @@ const TEMPLATE_FEATURES: &[(&str, &str)] = &[
     ("containerSet", "container sets"),
     ("data", "data templates"),
     ("sidecars", "sidecars"),
-    ("initContainers", "init containers"),
     ("daemon", "daemoned steps"),
-    ("volumes", "template-level volumes"),
 ];
 
 /// The first thing the run cannot do, as [`RunnerError::Unsupported`].
@@ -179,11 +177,19 @@ fn check_template(
             &t.name,
         ));
     }
-    if let Some(why) = host::image_refusal(&container.image) {
-        return Err(refuse(why, &t.name));
+    let inits = host::init_containers(t).map_err(|e| refuse(e, &t.name))?;
+    let own = host::template_volumes(t).map_err(|e| refuse(e, &t.name))?;
+    let containers = std::iter::once(container).chain(&inits);
+    for image in containers.clone().map(|c| c.image.as_str()) {
+        if let Some(why) = host::image_refusal(image) {
+            return Err(refuse(why, &t.name));
+        }
     }
-    for mount in &container.volume_mounts {
-        let volume = workflow.spec.volumes.iter().find(|v| v.name == mount.name);
+    for mount in containers.flat_map(|c| &c.volume_mounts) {
+        let volume = own
+            .iter()
+            .chain(&workflow.spec.volumes)
+            .find(|v| v.name == mount.name);
         match volume {
             Some(v) if v.empty_dir.is_some() => {}
             Some(v) => {
