@@ -16,6 +16,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 
+step "bubblewrap (the sandbox of the runner's --executor host)"
+# Pinned as Debian 12 ships it; the host-executor tests fail (REQUIRE_SERVICES=1) without it.
+if ! command -v bwrap >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y --no-install-recommends bubblewrap=0.8.0-2+deb12u1
+fi
+
 step "cargo build --release (writes pipeline.yaml)"
 cargo build --release --locked --workspace --all-targets
 if git -C "$root" rev-parse --git-dir >/dev/null 2>&1 && git -C "$root" ls-files --error-unmatch pipeline.yaml >/dev/null 2>&1; then

@@ -44,6 +44,12 @@ pub struct RunArgs {
     /// like `--secrets`.
     #[arg(long, value_name = "DIR")]
     pub configmaps: Option<PathBuf>,
+    /// Who runs container and script templates that are not this binary's components:
+    /// `components` refuses them before anything runs; `host` runs their command on this
+    /// machine inside bubblewrap (host filesystem read-only, private `/tmp` and artifact
+    /// paths; images are not pulled, busybox/alpine/python are emulated by the host's tools).
+    #[arg(long, value_enum, default_value = "components")]
+    pub executor: crate::runner::Executor,
     /// Print the outcome as one JSON document on stdout (for scripts) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -105,6 +111,7 @@ impl RunArgs {
         let options = RunOptions {
             secrets: self.secrets.clone(),
             configmaps: self.configmaps.clone(),
+            executor: self.executor,
             artifacts,
             remote,
             parallelism: self.parallelism,
@@ -113,9 +120,9 @@ impl RunArgs {
             ..RunOptions::default()
         };
         let summary = run(&workflow, &options).map_err(|e| match e {
-            RunnerError::UnknownParameter { .. } | RunnerError::InvalidParameter { .. } => {
-                RunFailure::invalid(e.to_string())
-            }
+            RunnerError::UnknownParameter { .. }
+            | RunnerError::InvalidParameter { .. }
+            | RunnerError::Unsupported { .. } => RunFailure::invalid(e.to_string()),
             e => RunFailure::failed(e.to_string()),
         })?;
         if summary.status == WorkflowStatus::Interrupted {

@@ -159,6 +159,7 @@ impl Pipeline {
                 .map(|name| Volume {
                     name: name.into(),
                     empty_dir: Some(EmptyDirVolumeSource::default()),
+                    ..Default::default()
                 })
                 .collect(),
             templates: all,

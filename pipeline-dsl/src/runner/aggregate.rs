@@ -95,9 +95,18 @@ pub(crate) fn loop_outputs(
 ) -> Vec<(String, String)> {
     let mut lists: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut maps = Vec::new();
+    // `outputs.result` of a fan-out: the JSON list of its items' results, each parsed as JSON
+    // (`operator.go` `processAggregateNodeOutputs`, lines 3760-3790); text that is not JSON
+    // stays a string.
+    let mut results_list = Vec::new();
     for (_, o) in results {
         if !matches!(o.status, StepStatus::Succeeded | StepStatus::Cached) {
             continue;
+        }
+        if let Some(r) = &o.collected.result {
+            results_list.push(
+                serde_json::from_str(r).unwrap_or_else(|_| serde_json::Value::String(r.clone())),
+            );
         }
         for (k, v) in &o.collected.parameters {
             lists.entry(k).or_default().push(v);
@@ -118,6 +127,10 @@ pub(crate) fn loop_outputs(
     vars.push((
         format!("{prefix}.outputs.parameters"),
         serde_json::Value::Array(maps).to_string(),
+    ));
+    vars.push((
+        format!("{prefix}.outputs.result"),
+        serde_json::Value::Array(results_list).to_string(),
     ));
     vars
 }

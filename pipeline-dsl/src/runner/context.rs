@@ -54,6 +54,9 @@ pub(crate) struct Ctx<'w> {
     pub binary_digest: String,
     /// Repository keys of per-item outputs recorded in this run.
     pub keys: Mutex<BTreeMap<String, Stored>>,
+    /// Global outputs (`globalName`): `workflow.outputs.parameters.G` values and
+    /// `workflow.outputs.artifacts.G` artifacts, set as their tasks succeed.
+    pub globals: Mutex<(BTreeMap<String, String>, super::prepare::ArtifactIndex)>,
     /// Maximum number of concurrently running steps.
     pub parallelism: usize,
     /// `spec.activeDeadlineSeconds`, as an instant.
@@ -72,7 +75,7 @@ impl<'w> Ctx<'w> {
             .iter()
             .map(|t| (t.name.as_str(), t))
             .collect();
-        let parameters = parameters(wf, &options.params)?;
+        let parameters = parameters(wf, &options.params, options.configmaps.as_deref())?;
         let name = options
             .run_name
             .clone()
@@ -123,6 +126,7 @@ impl<'w> Ctx<'w> {
             binary,
             binary_digest,
             keys: Mutex::new(BTreeMap::new()),
+            globals: Mutex::new((BTreeMap::new(), BTreeMap::new())),
             parallelism,
             deadline,
             external: external_params(),
@@ -134,6 +138,47 @@ impl<'w> Ctx<'w> {
         super::pod_env::KeySources {
             secrets: self.options.secrets.as_deref(),
             configmaps: self.options.configmaps.as_deref(),
+        }
+    }
+
+    /// Adds the global outputs set so far to `scope` (`operator.go` `addOutputsToGlobalScope`).
+    pub(crate) fn add_globals(&self, scope: &mut Scope) {
+        let globals = self.globals.lock().unwrap_or_else(|e| e.into_inner());
+        for (k, v) in &globals.0 {
+            scope.set(k.clone(), v.clone());
+        }
+    }
+
+    /// A global output artifact by reference (`workflow.outputs.artifacts.G`).
+    pub(crate) fn global_artifact(&self, reference: &str) -> Option<super::prepare::Source> {
+        let globals = self.globals.lock().unwrap_or_else(|e| e.into_inner());
+        globals.1.get(reference).cloned()
+    }
+
+    /// Records the outputs of a succeeded `template` that declare a `globalName`.
+    pub(crate) fn set_globals(&self, template: &str, collected: &super::workdir::Collected) {
+        let Some(outputs) = self
+            .templates
+            .get(template)
+            .and_then(|t| t.outputs.as_ref())
+        else {
+            return;
+        };
+        let mut globals = self.globals.lock().unwrap_or_else(|e| e.into_inner());
+        for p in &outputs.parameters {
+            if let (Some(g), Some(v)) = (&p.global_name, collected.parameters.get(&p.name)) {
+                globals
+                    .0
+                    .insert(format!("workflow.outputs.parameters.{g}"), v.clone());
+            }
+        }
+        for a in &outputs.artifacts {
+            if let (Some(g), Some(s)) = (&a.global_name, collected.artifacts.get(&a.name)) {
+                let source = super::prepare::Source::Stored(s.clone());
+                globals
+                    .1
+                    .insert(format!("workflow.outputs.artifacts.{g}"), source);
+            }
         }
     }
 

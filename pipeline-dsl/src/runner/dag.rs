@@ -13,7 +13,7 @@ use super::context::Ctx;
 use super::depends::{Done, Phase};
 use super::failures::Failure;
 use super::items::{self, Item};
-use super::plan::DagPlan;
+use super::plan::{DagPlan, Kind};
 use super::prepare::{prepare, ArtifactIndex, Prepared, Unit};
 use super::progress::Progress;
 use super::step::{self, Outcome};
@@ -32,6 +32,32 @@ pub(crate) struct DagResult {
     pub phase: Phase,
     /// Why the DAG failed when no task's phase says so (template-level `failFast`).
     pub message: Option<String>,
+    /// The variables at the end (`tasks.T.outputs...`), for a nested template's outputs.
+    pub scope: Scope,
+    /// The artifacts at the end, by reference (`tasks.T.outputs.artifacts.A`).
+    pub artifacts: ArtifactIndex,
+}
+
+/// Where a DAG starts: its variables (workflow's, plus a nested template's inputs), its input
+/// artifacts (`inputs.artifacts.A`) and the prefix of its executions' labels.
+pub(crate) struct Frame {
+    /// Variables visible to every task.
+    pub scope: Scope,
+    /// Artifacts visible to every task, by reference.
+    pub artifacts: ArtifactIndex,
+    /// Prepended to each execution's label (`outer.` for a nested template).
+    pub prefix: String,
+}
+
+impl Frame {
+    /// The top-level frame: the workflow's variables.
+    pub(crate) fn top(workflow: &Scope) -> Self {
+        Frame {
+            scope: workflow.clone(),
+            artifacts: ArtifactIndex::new(),
+            prefix: String::new(),
+        }
+    }
 }
 
 impl DagResult {
@@ -85,6 +111,8 @@ struct Scheduler<'c, 'p> {
     stop_new: bool,
     /// The template's `failFast` stopped new tasks after a pod failed.
     fail_fast_stopped: bool,
+    /// Label prefix of executions.
+    prefix: String,
 }
 
 /// Runs the DAG to completion. `workflow` holds the `{{workflow.*}}` variables.
@@ -92,6 +120,7 @@ pub(crate) fn run_dag<'p>(
     ctx: &Ctx<'p>,
     plan: &'p DagPlan<'p>,
     workflow: &Scope,
+    frame: Frame,
     exit_handler: bool,
     progress: &mut Progress,
 ) -> DagResult {
@@ -104,8 +133,8 @@ pub(crate) fn run_dag<'p>(
         plan,
         exit_handler,
         workflow: workflow.clone(),
-        scope: workflow.clone(),
-        artifacts: ArtifactIndex::new(),
+        scope: frame.scope,
+        artifacts: frame.artifacts,
         states: plan.tasks.iter().map(|_| State::Waiting).collect(),
         result: DagResult {
             tasks: Vec::new(),
@@ -113,9 +142,12 @@ pub(crate) fn run_dag<'p>(
             failures: Vec::new(),
             phase: Phase::Succeeded,
             message: None,
+            scope: Scope::default(),
+            artifacts: ArtifactIndex::new(),
         },
         stop_new: false,
         fail_fast_stopped: false,
+        prefix: frame.prefix,
     };
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut running = 0usize;
@@ -190,7 +222,14 @@ pub(crate) fn run_dag<'p>(
         s.result.message = Some(FAIL_FAST.into());
     } else {
         s.result.phase = super::phase::assess(plan, &done);
+        if let Some(step) =
+            super::phase::failed_step(plan, &done).filter(|_| plan.kind == Kind::Steps)
+        {
+            s.result.message = Some(format!("child '{step}' failed"));
+        }
     }
+    s.result.scope = std::mem::take(&mut s.scope);
+    s.result.artifacts = std::mem::take(&mut s.artifacts);
     s.result.tasks = (plan.tasks.iter().zip(&plan.depends).zip(&s.states))
         .map(|((task, dep), state)| {
             let done = match state {
@@ -313,7 +352,8 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                 &self.artifacts,
                 cache,
             ) {
-                Prepared::Run(unit) => {
+                Prepared::Run(mut unit) => {
+                    unit.label = format!("{}{}", self.prefix, unit.label);
                     if let State::Active { queue, .. } = &mut self.states[i] {
                         queue.push_back(*unit);
                     }
@@ -378,10 +418,13 @@ impl<'c, 'p> Scheduler<'c, 'p> {
         &mut self,
         i: usize,
         item: Option<Item>,
-        outcome: Outcome,
+        mut outcome: Outcome,
         id: Option<usize>,
         progress: &mut Progress,
     ) {
+        // A nested template's executions and failed nodes are this DAG's too.
+        self.result.steps.append(&mut outcome.children);
+        self.result.failures.append(&mut outcome.failures);
         let task = &self.plan.tasks[i];
         let record = step_record(
             &self.ctx.store,
@@ -463,20 +506,18 @@ impl<'c, 'p> Scheduler<'c, 'p> {
         results.sort_by_key(|(item, _)| item.as_ref().map_or(0, |it| it.index));
         let done = aggregate(&results, looped);
         let task = &self.plan.tasks[i];
-        let prefix = format!("tasks.{}", task.name);
+        let kind = match self.plan.kind {
+            Kind::Dag => "tasks",
+            Kind::Steps => "steps",
+        };
+        let prefix = format!("{kind}.{}", task.name);
         self.scope
             .set(format!("{prefix}.status"), phase_name(done.phase));
         match done.phase {
             Phase::Succeeded if !looped => {
                 if let Some((_, outcome)) = results.first() {
-                    for (k, v) in &outcome.collected.parameters {
-                        self.scope
-                            .set(format!("{prefix}.outputs.parameters.{k}"), v);
-                    }
-                    for (k, v) in &outcome.collected.artifacts {
-                        self.artifacts
-                            .insert((task.name.clone(), k.clone()), v.clone());
-                    }
+                    self.set_outputs(&prefix, &outcome.collected);
+                    self.ctx.set_globals(&task.template, &outcome.collected);
                 }
             }
             Phase::Succeeded => {
@@ -492,6 +533,9 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                 }
             }
             Phase::Failed | Phase::Errored => {
+                if let (false, Some((_, outcome))) = (looped, results.first()) {
+                    self.set_outputs(&prefix, &outcome.collected);
+                }
                 if looped {
                     // The fan-out's TaskGroup node fails with its items.
                     let message = results
@@ -509,6 +553,29 @@ impl<'c, 'p> Scheduler<'c, 'p> {
         }
         self.states[i] = State::Done(done);
         progress.task_done();
+    }
+
+    /// Sets a task's outputs in the scope: `P.outputs.parameters.K`, `P.outputs.result`,
+    /// `P.outputs.exitCode` and its artifacts under `P.outputs.artifacts.K`.
+    fn set_outputs(&mut self, prefix: &str, collected: &super::workdir::Collected) {
+        for (k, v) in &collected.parameters {
+            self.scope
+                .set(format!("{prefix}.outputs.parameters.{k}"), v);
+        }
+        if let Some(result) = &collected.result {
+            self.scope.set(format!("{prefix}.outputs.result"), result);
+        }
+        if let Some(code) = &collected.exit_code {
+            // `util/variables/keys/noderef.go` line 40: `steps.S.exitCode`.
+            self.scope.set(format!("{prefix}.exitCode"), code);
+            self.scope.set(format!("{prefix}.outputs.exitCode"), code);
+        }
+        for (k, v) in &collected.artifacts {
+            self.artifacts.insert(
+                format!("{prefix}.outputs.artifacts.{k}"),
+                super::prepare::Source::Stored(v.clone()),
+            );
+        }
     }
 
     /// Once nothing runs: queued executions (left by failFast) and tasks still waiting (none

@@ -55,8 +55,12 @@ pub(crate) struct Spawn<'a> {
     pub timeout: Option<Duration>,
 }
 
-/// Runs the process to completion (or timeout), capturing its output into the log.
-pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
+/// The most of stdout kept for `outputs.result` (Argo keeps the last 256 kB).
+const RESULT_LIMIT: usize = 256 << 10;
+
+/// Runs the process to completion (or timeout), capturing its output into the log. Returns
+/// what it wrote on stdout (the last 256 kB), for `outputs.result`.
+pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<String, AttemptError> {
     let io = |what: &str, e: std::io::Error| AttemptError::error(format!("{what}: {e}"));
     let mut log = OpenOptions::new()
         .create(true)
@@ -69,7 +73,7 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         spawn.program.display(),
         spawn.args.join(" ")
     );
-    let stdout = log.try_clone().map_err(|e| io("cannot share the log", e))?;
+    let stdout_log = log.try_clone().map_err(|e| io("cannot share the log", e))?;
     let mut command = Command::new(spawn.program);
     own_process_group(&mut command);
     if let Some(host) = spawn.pod {
@@ -80,10 +84,16 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         .envs(spawn.env.iter().map(|(k, v)| (k, v)))
         .current_dir(spawn.cwd)
         .stdin(Stdio::null())
-        .stdout(stdout)
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| io(&format!("cannot start {}", spawn.program.display()), e))?;
+    let (out_tx, out_rx) = mpsc::channel();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let _ = out_tx.send(copy_stdout(stdout, stdout_log));
+        });
+    }
     let (tx, rx) = mpsc::channel();
     if let Some(stderr) = child.stderr.take() {
         std::thread::spawn(move || {
@@ -135,13 +145,16 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<(), AttemptError> {
         None => rx.recv_timeout(Duration::from_secs(2)).ok().flatten(),
     };
     let status = status?;
+    let stdout = out_rx
+        .recv_timeout(Duration::from_secs(2))
+        .unwrap_or_default();
     let message = if let Some(signal) = interrupted {
         format!("interrupted by {}", interrupt::name(signal))
     } else if timed_out {
         let limit = spawn.timeout.unwrap_or_default();
         format!("timed out after {}", duration::human(limit))
     } else if status.success() {
-        return Ok(());
+        return Ok(stdout);
     } else {
         match status.code() {
             Some(code) => format!("exit status {code}"),
@@ -170,6 +183,25 @@ fn own_process_group(command: &mut Command) {
             Ok(())
         });
     }
+}
+
+fn copy_stdout(mut stdout: impl std::io::Read, mut log: File) -> String {
+    let mut kept: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = stdout.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        let _ = log.write_all(&buf[..n]);
+        kept.extend_from_slice(&buf[..n]);
+        if kept.len() > 2 * RESULT_LIMIT {
+            kept.drain(..kept.len() - RESULT_LIMIT);
+        }
+    }
+    if kept.len() > RESULT_LIMIT {
+        kept.drain(..kept.len() - RESULT_LIMIT);
+    }
+    String::from_utf8_lossy(&kept).into_owned()
 }
 
 fn copy_stderr(stderr: impl std::io::Read, mut log: File) -> Option<String> {

@@ -6,6 +6,7 @@
 use std::time::SystemTime;
 
 /// One failed node.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Failure {
     /// `displayName`: the node name without the workflow's prefix (`fit(1:b)`, `fit(0)`).
     pub display_name: String,

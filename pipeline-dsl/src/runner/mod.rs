@@ -43,9 +43,11 @@
 //! (`assessDAGPhase`), `continueOn` widens its dependents' `depends`, fan-out outputs aggregate
 //! as Argo's do, `{{workflow.failures}}` lists every failed node, and only a template's
 //! `failFast` stops new tasks. What still differs is listed in `docs/running-locally.md`:
-//! - nested DAG and `steps` templates and script/resource templates stop the run before it
-//!   starts; `withParam` over non-lists and http artifacts fail the task that uses them, with
-//!   an error naming them;
+//! - `steps` templates and nested DAG/steps templates run; container and script templates
+//!   that are not components run only with [`Executor::Host`] (bubblewrap); what cannot be
+//!   emulated (resource/HTTP/plugin templates, daemons, sidecars, PVCs, hooks, expressions
+//!   outside the subset, ...) stops the run before it starts ([`RunnerError::Unsupported`]);
+//!   `withParam` over non-lists and http artifacts fail the task that uses them;
 //! - unless [`RunOptions::secrets`] or [`RunOptions::configmaps`] is set (then steps see only
 //!   what their template declares, keys read from those directories), steps inherit the
 //!   runner's environment and Secret/ConfigMap variables are not set;
@@ -59,11 +61,13 @@ mod depends;
 mod duration;
 mod exec;
 mod failures;
+mod host;
 mod html;
 mod interrupt;
 mod items;
 mod maintenance;
 mod mirror;
+mod nested;
 mod phase;
 mod plan;
 mod pod_env;
@@ -75,6 +79,7 @@ mod step;
 mod store;
 mod subst;
 mod summary;
+mod support;
 mod svg;
 mod when;
 mod workdir;
@@ -129,6 +134,21 @@ pub struct RunOptions {
     /// ConfigMaps as Kubernetes mounts them (`DIR/<configmap>/<key>`), for `configMapKeyRef`
     /// env variables (see [`RunOptions::secrets`]).
     pub configmaps: Option<PathBuf>,
+    /// Who runs container and script templates that are not this binary's components.
+    pub executor: Executor,
+}
+
+/// Who runs a container or script template that is not one of this binary's components.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Executor {
+    /// Nobody: such a workflow is refused before it starts.
+    #[default]
+    Components,
+    /// Its `command` runs on this machine inside bubblewrap (`bwrap`): the host filesystem
+    /// read-only, a private `/tmp`, private directories where the template declares artifacts,
+    /// output parameters and emptyDir mounts. Images are not pulled; `busybox`, `alpine` and
+    /// `python` images are emulated by the host's tools.
+    Host,
 }
 
 impl Default for RunOptions {
@@ -145,6 +165,7 @@ impl Default for RunOptions {
             remote: None,
             secrets: None,
             configmaps: None,
+            executor: Executor::default(),
         }
     }
 }
@@ -175,6 +196,14 @@ pub enum RunnerError {
     /// The workflow cannot be run as written (missing template, bad `depends`, a cycle, ...).
     #[error("cannot run the workflow: {0}")]
     InvalidWorkflow(String),
+    /// The workflow uses a feature the local runner cannot emulate; nothing ran.
+    #[error("cannot run locally: {feature} (template `{template}`)")]
+    Unsupported {
+        /// What cannot be emulated.
+        feature: String,
+        /// The template using it.
+        template: String,
+    },
     /// The components binary cannot be read.
     #[error("components binary {}: {source}", path.display())]
     Binary {
@@ -202,6 +231,52 @@ pub enum RunnerError {
     },
 }
 
+/// Where the entrypoint (or exit handler) starts: Argo calls it with `spec.arguments`
+/// (`workflow/controller/operator.go`, `executeTemplate(..., &woc.execWf.Spec.Arguments, ...)`),
+/// so a leaf template's task gets them as arguments and a DAG or steps template sees its
+/// declared `{{inputs.parameters.*}}` and `{{inputs.artifacts.*}}` filled from them.
+fn entry_frame(
+    ctx: &Ctx,
+    workflow: &Workflow,
+    plan: &mut plan::DagPlan,
+    scope: &subst::Scope,
+) -> dag::Frame {
+    let mut frame = dag::Frame::top(scope);
+    let arguments = workflow.spec.arguments.clone().unwrap_or_default();
+    if plan.template.main_container().is_some() {
+        if let Some(task) = plan.tasks.first_mut() {
+            let mut args = arguments;
+            for p in &mut args.parameters {
+                if let Some(v) = ctx.parameters.get(&p.name) {
+                    p.value = Some(v.clone());
+                }
+            }
+            task.arguments = Some(args);
+        }
+        return frame;
+    }
+    let declared = plan.template.inputs.clone().unwrap_or_default();
+    for p in &declared.parameters {
+        let value = ctx
+            .parameters
+            .get(&p.name)
+            .or(p.value.as_ref())
+            .or(p.default.as_ref());
+        if let Some(v) = value {
+            frame.scope.set(format!("inputs.parameters.{}", p.name), v);
+        }
+    }
+    for a in &arguments.artifacts {
+        if let Some(raw) = &a.raw {
+            let source = prepare::Source::Raw(raw.data.clone());
+            frame
+                .artifacts
+                .insert(format!("inputs.artifacts.{}", a.name), source);
+        }
+    }
+    frame
+}
+
 /// Runs `workflow` locally: the entrypoint DAG, then the exit handler. Returns the summary
 /// (also written to `<run dir>/run.json` and `report.html`), whose status is
 /// [`WorkflowStatus::Failed`] when a step failed.
@@ -216,7 +291,11 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
                 message,
             })?;
     }
+    support::check(workflow, options.executor, options.configmaps.is_some())?;
     let ctx = Ctx::new(workflow, options)?;
+    if options.executor == Executor::Host {
+        host::announce(workflow);
+    }
     let signals = interrupt::install();
     let plans = (|| {
         let entry = workflow
@@ -230,7 +309,7 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         };
         Ok((ctx.plan(entry, "entrypoint")?, exit))
     })();
-    let (main_plan, exit_plan) = match plans {
+    let (mut main_plan, mut exit_plan) = match plans {
         Ok(plans) => plans,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&ctx.run_dir);
@@ -240,7 +319,8 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     let total = main_plan.tasks.len() + exit_plan.as_ref().map_or(0, |p| p.tasks.len());
     let mut progress = Progress::new(options.progress, &ctx.name, total);
     let scope = ctx.workflow_scope();
-    let mut main = dag::run_dag(&ctx, &main_plan, &scope, false, &mut progress);
+    let top = entry_frame(&ctx, workflow, &mut main_plan, &scope);
+    let mut main = dag::run_dag(&ctx, &main_plan, &scope, top, false, &mut progress);
     // The workflow's phase is its entrypoint node's (`operator.go`: NodeError -> Error).
     let main_status = if main.failed() {
         WorkflowStatus::Failed
@@ -248,7 +328,7 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         WorkflowStatus::Succeeded
     };
     let main_phase = aggregate::phase_name(main.phase);
-    if main.failed() && main_plan.template.dag.is_some() {
+    if main.failed() && main_plan.template.main_container().is_none() {
         // The DAG node is a failed node too.
         let message = main.message.clone().unwrap_or_default();
         let errored = main.phase == depends::Phase::Errored;
@@ -262,14 +342,15 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     // Interrupted: the exit handler does not run (a user who pressed Ctrl-C wants the run to
     // stop now); the record below says so.
     let interrupted = interrupt::received();
-    if let Some(plan) = exit_plan.as_ref().filter(|_| interrupted.is_none()) {
+    if let Some(plan) = exit_plan.as_mut().filter(|_| interrupted.is_none()) {
         let mut exit_scope = scope.clone();
         exit_scope.set("workflow.status", main_phase);
         exit_scope.set(
             "workflow.failures",
             failures::render(&ctx.name, &main.failures),
         );
-        let exit = dag::run_dag(&ctx, plan, &exit_scope, true, &mut progress);
+        let top = entry_frame(&ctx, workflow, plan, &exit_scope);
+        let exit = dag::run_dag(&ctx, plan, &exit_scope, top, true, &mut progress);
         failed |= exit.failed();
         tasks.extend(exit.tasks);
         steps.extend(exit.steps);

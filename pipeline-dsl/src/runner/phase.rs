@@ -5,10 +5,32 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use super::depends::{Done, Phase};
-use super::plan::DagPlan;
+use super::plan::{DagPlan, Kind};
+
+/// A steps template fails with the first step that failed or errored without a `continueOn`
+/// covering it (`workflow/controller/steps.go` lines 370-377, 121-127); its name.
+pub(crate) fn failed_step<'p>(plan: &'p DagPlan, done: &[Option<Done>]) -> Option<&'p str> {
+    plan.tasks.iter().zip(done).find_map(|(task, d)| {
+        let phase = d.map(|d| d.phase)?;
+        let continues = task.continue_on.as_ref().is_some_and(|c| match phase {
+            Phase::Failed => c.failed,
+            Phase::Errored => c.error,
+            _ => true,
+        });
+        (matches!(phase, Phase::Failed | Phase::Errored) && !continues)
+            .then_some(task.name.as_str())
+    })
+}
 
 /// Succeeded, Failed or Errored (a Failed/Errored phase no target's `continueOn` covers).
 pub(crate) fn assess(plan: &DagPlan, done: &[Option<Done>]) -> Phase {
+    if plan.kind == Kind::Steps {
+        // A steps node is Failed (never Errored) when a group fails.
+        return match failed_step(plan, done) {
+            Some(_) => Phase::Failed,
+            None => Phase::Succeeded,
+        };
+    }
     let n = plan.tasks.len();
     let index = |name: &str| plan.tasks.iter().position(|t| t.name == name);
     let deps: Vec<Vec<usize>> = plan

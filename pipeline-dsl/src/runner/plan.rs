@@ -1,5 +1,7 @@
-//! Checking a DAG before it runs: templates exist and are containers, `depends` parses and
-//! names known tasks, no cycles.
+//! Checking a DAG or steps template before it runs: templates exist, `depends` parses and
+//! names known tasks, no cycles. A `steps` template becomes a DAG whose steps depend on every
+//! step of the group before (Argo runs a group once the previous one succeeded,
+//! `workflow/controller/steps.go` lines 116-127).
 
 use std::collections::BTreeSet;
 
@@ -8,9 +10,20 @@ use super::depends::Depends;
 use super::RunnerError;
 use crate::argo::{DagTask, Template};
 
+/// What kind of template a plan runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A `dag` template (or a leaf template run as a one-task DAG): `{{tasks.T...}}`.
+    Dag,
+    /// A `steps` template: `{{steps.S...}}`.
+    Steps,
+}
+
 /// One DAG to run: its template (for `parallelism`/`failFast`) and its tasks with their parsed
 /// `depends`.
 pub(crate) struct DagPlan<'w> {
+    /// DAG or steps.
+    pub kind: Kind,
     /// The DAG template (or the container template run as a one-task DAG).
     pub template: &'w Template,
     /// The tasks.
@@ -20,23 +33,37 @@ pub(crate) struct DagPlan<'w> {
 }
 
 impl<'w> Ctx<'w> {
-    /// The DAG `name` names (a container template becomes a one-task DAG), checked.
+    /// The DAG `name` names (a leaf template becomes a one-task DAG), checked.
     pub(crate) fn plan(&self, name: &str, role: &str) -> Result<DagPlan<'w>, RunnerError> {
+        let template = *self.templates.get(name).ok_or_else(|| {
+            RunnerError::InvalidWorkflow(format!("{role} `{name}`: no such template"))
+        })?;
+        self.plan_template(template, role)
+    }
+
+    /// The plan of `template` (a DAG, steps or leaf template), checked.
+    pub(crate) fn plan_template(
+        &self,
+        template: &'w Template,
+        role: &str,
+    ) -> Result<DagPlan<'w>, RunnerError> {
+        let name = template.name.as_str();
         let invalid = |m: String| RunnerError::InvalidWorkflow(format!("{role} `{name}`: {m}"));
-        let template = *self
-            .templates
-            .get(name)
-            .ok_or_else(|| invalid("no such template".into()))?;
-        let tasks = match (&template.dag, &template.container) {
-            (Some(dag), _) => dag.tasks.clone(),
-            (None, Some(_)) => vec![DagTask {
+        let (tasks, kind) = if let Some(dag) = &template.dag {
+            (dag.tasks.clone(), Kind::Dag)
+        } else if !template.steps.is_empty() {
+            (steps_as_tasks(&template.steps), Kind::Steps)
+        } else if template.main_container().is_some() {
+            let task = DagTask {
                 name: name.into(),
                 template: name.into(),
                 ..Default::default()
-            }],
-            (None, None) => {
-                return Err(invalid("is neither a DAG nor a container template".into()))
-            }
+            };
+            (vec![task], Kind::Dag)
+        } else {
+            return Err(invalid(
+                "is not a DAG, steps, container or script template".into(),
+            ));
         };
         let names: BTreeSet<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
         if names.len() != tasks.len() {
@@ -44,15 +71,9 @@ impl<'w> Ctx<'w> {
         }
         let mut depends = Vec::new();
         for task in &tasks {
-            let called = self.templates.get(task.template.as_str()).ok_or_else(|| {
-                invalid(format!(
-                    "task `{}` calls unknown template `{}`",
-                    task.name, task.template
-                ))
-            })?;
-            if called.container.is_none() {
+            if !self.templates.contains_key(task.template.as_str()) {
                 return Err(invalid(format!(
-                    "task `{}` calls `{}`, which is not a container template (nested DAGs are not supported by the local runner)",
+                    "task `{}` calls unknown template `{}`",
                     task.name, task.template
                 )));
             }
@@ -91,11 +112,30 @@ impl<'w> Ctx<'w> {
         let depends: Vec<Depends> = depends.into_iter().map(|d| d.expand(&continues)).collect();
         check_acyclic(&tasks, &depends).map_err(invalid)?;
         Ok(DagPlan {
+            kind,
             template,
             tasks,
             depends,
         })
     }
+}
+
+/// The steps of every group, each depending on all steps of the group before (`dependencies`,
+/// so a step's `continueOn` widens what its successors accept, as `steps.go` lines 370-377
+/// judge a group by its children's phases and `ContinuesOn`).
+fn steps_as_tasks(groups: &[Vec<DagTask>]) -> Vec<DagTask> {
+    let mut tasks = Vec::new();
+    let mut previous: Vec<String> = Vec::new();
+    for group in groups {
+        for step in group {
+            let mut task = step.clone();
+            task.depends = None;
+            task.dependencies = previous.clone();
+            tasks.push(task);
+        }
+        previous = group.iter().map(|s| s.name.clone()).collect();
+    }
+    tasks
 }
 
 fn check_acyclic(tasks: &[DagTask], depends: &[Depends]) -> Result<(), String> {

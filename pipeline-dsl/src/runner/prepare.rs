@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::context::Ctx;
 use super::items::Item;
 use super::store::Stored;
-use super::subst::{artifact_ref, substitute, Scope};
+use super::subst::{substitute, Scope};
 use super::when;
 use crate::argo::{Artifact, DagTask, Template};
 
@@ -19,6 +19,8 @@ pub(crate) enum Source {
     Gathered(Vec<(String, Stored)>),
     /// Inline content.
     Raw(String),
+    /// A path inside another source (an argument's `subPath`).
+    Sub(Box<Source>, String),
 }
 
 /// One execution, ready for a worker.
@@ -38,6 +40,8 @@ pub(crate) struct Unit<'w> {
     pub workflow: Scope,
     /// Cache lookups and writes allowed (not for the exit handler).
     pub cache: bool,
+    /// Part of the exit handler.
+    pub exit_handler: bool,
 }
 
 /// What resolution decided.
@@ -50,8 +54,9 @@ pub(crate) enum Prepared<'w> {
     Error(String),
 }
 
-/// Output artifacts of finished tasks, by (task, output).
-pub(crate) type ArtifactIndex = BTreeMap<(String, String), Stored>;
+/// Artifacts a DAG can pass on, by the reference naming them without braces
+/// (`tasks.T.outputs.artifacts.A`, `steps.S.outputs.artifacts.A`, `inputs.artifacts.A`).
+pub(crate) type ArtifactIndex = BTreeMap<String, Source>;
 
 /// Resolves one execution of `task`. `scope` holds workflow and upstream task variables.
 pub(crate) fn prepare<'w>(
@@ -67,6 +72,9 @@ pub(crate) fn prepare<'w>(
         return Prepared::Error(format!("unknown template `{}`", task.template));
     };
     let mut scope = scope.clone();
+    ctx.add_globals(&mut scope);
+    let mut workflow = workflow.clone();
+    ctx.add_globals(&mut workflow);
     if let Some(item) = &item {
         scope.set_item(&item.value);
     }
@@ -116,8 +124,9 @@ pub(crate) fn prepare<'w>(
         label,
         params,
         artifacts,
-        workflow: workflow.clone(),
-        cache: cache && cacheable(template),
+        workflow,
+        cache: cache && cacheable(template) && super::host::is_component(template),
+        exit_handler: !cache,
     }))
 }
 
@@ -139,14 +148,21 @@ pub(crate) fn source(
 ) -> Result<Option<Source>, String> {
     let optional = a.optional == Some(true);
     if let Some(from) = &a.from {
-        let (task, name) = artifact_ref(from).ok_or_else(|| {
-            format!("`from: {from}` is not `{{{{tasks.T.outputs.artifacts.A}}}}`")
-        })?;
-        return match outputs.get(&(task.to_owned(), name.to_owned())) {
-            Some(stored) => Ok(Some(Source::Stored(stored.clone()))),
+        let reference = from
+            .trim()
+            .strip_prefix("{{")
+            .and_then(|r| r.strip_suffix("}}"))
+            .map(str::trim)
+            .ok_or_else(|| format!("`from: {from}` is not one `{{{{...}}}}` reference"))?;
+        let global = ctx.global_artifact(reference);
+        return match outputs.get(reference).or(global.as_ref()) {
+            Some(source) => Ok(Some(match &a.sub_path {
+                Some(sub) => Source::Sub(Box::new(source.clone()), substitute(sub, scope)?),
+                None => source.clone(),
+            })),
             None if optional => Ok(None),
             None => Err(format!(
-                "task `{task}` has no output artifact `{name}` (did it run?)"
+                "`{from}` names no artifact produced so far (did its step run?)"
             )),
         };
     }
@@ -178,6 +194,16 @@ fn gather(ctx: &Ctx, key: &str) -> Option<Source> {
         if let Some(stored) = keys.get(key) {
             return Some(Source::Stored(stored.clone()));
         }
+    }
+    // A key inside a stored directory artifact (`parts/2.json` under `parts`).
+    let mut parent = key.trim_end_matches('/');
+    while let Some((up, _)) = parent.rsplit_once('/') {
+        let dir = keys.get(up).or_else(|| keys.get(&format!("{up}/")));
+        if let Some(dir) = dir.filter(|s| s.kind == super::summary::ArtifactKind::Directory) {
+            let rel = key[up.len() + 1..].trim_end_matches('/').to_owned();
+            return Some(Source::Sub(Box::new(Source::Stored(dir.clone())), rel));
+        }
+        parent = up;
     }
     let prefix = format!("{}/", key.trim_end_matches('/'));
     let members: Vec<(String, Stored)> = keys

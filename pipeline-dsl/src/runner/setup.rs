@@ -51,6 +51,7 @@ pub(crate) fn binary_digest(store: &Store, binary: &Path) -> std::io::Result<Str
 pub(crate) fn parameters(
     wf: &Workflow,
     overrides: &BTreeMap<String, String>,
+    configmaps: Option<&Path>,
 ) -> Result<BTreeMap<String, String>, RunnerError> {
     let declared = wf
         .spec
@@ -69,8 +70,32 @@ pub(crate) fn parameters(
     }
     let mut out = BTreeMap::new();
     for p in declared {
+        // `valueFrom.configMapKeyRef`, read from `--configmaps DIR` as a kubelet mounts it.
+        let from_map = match p
+            .value_from
+            .as_ref()
+            .and_then(|f| f.config_map_key_ref.as_ref())
+        {
+            Some(r) if !overrides.contains_key(&p.name) => {
+                let optional = r.optional == Some(true);
+                super::pod_env::key(
+                    "ConfigMap",
+                    "--configmaps",
+                    configmaps,
+                    &r.name,
+                    &r.key,
+                    optional,
+                )
+                .map_err(|message| RunnerError::InvalidParameter {
+                    name: p.name.clone(),
+                    message,
+                })?
+            }
+            _ => None,
+        };
         let value = overrides
             .get(&p.name)
+            .or(from_map.as_ref())
             .or(p.value.as_ref())
             .or(p.default.as_ref())
             .ok_or_else(|| RunnerError::InvalidParameter {

@@ -35,6 +35,10 @@ pub(crate) struct Outcome {
     pub collected: Collected,
     /// Error line, or why it did not run.
     pub message: Option<String>,
+    /// The executions of a nested DAG or steps template, in finishing order.
+    pub children: Vec<super::summary::StepRecord>,
+    /// The failed nodes under a nested DAG or steps template.
+    pub failures: Vec<super::failures::Failure>,
 }
 
 impl Outcome {
@@ -48,6 +52,23 @@ impl Outcome {
             log: None,
             collected: Collected::default(),
             message: Some(message),
+            children: Vec::new(),
+            failures: Vec::new(),
+        }
+    }
+
+    /// A successful execution.
+    pub(crate) fn succeeded(status: StepStatus, attempts: u32, collected: Collected) -> Self {
+        Outcome {
+            status,
+            errored: false,
+            attempts,
+            duration: Duration::ZERO,
+            log: None,
+            collected,
+            message: None,
+            children: Vec::new(),
+            failures: Vec::new(),
         }
     }
 }
@@ -56,7 +77,9 @@ impl Outcome {
 struct Resolved {
     scope: Scope,
     inputs: Vec<(String, Source)>,
+    command: Vec<String>,
     args: Vec<String>,
+    source: Option<String>,
     env: Vec<(String, String)>,
     notices: Vec<String>,
     retry: RetryPlan,
@@ -67,6 +90,11 @@ struct Resolved {
 /// Runs one execution to its end. `on_attempt(n)` is called before attempt `n` starts.
 pub(crate) fn execute(ctx: &Ctx, unit: &Unit, on_attempt: &dyn Fn(u32)) -> Outcome {
     let started = Instant::now();
+    if unit.template.main_container().is_none() {
+        let mut outcome = super::nested::run(ctx, unit);
+        outcome.duration = started.elapsed();
+        return outcome;
+    }
     let mut outcome = match resolve(ctx, unit) {
         Ok(resolved) => run(ctx, unit, &resolved, on_attempt),
         Err(e) => Outcome::not_run(
@@ -86,11 +114,32 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
     let declared = template.inputs.clone().unwrap_or_default();
     let external = component_name(template).and_then(|c| ctx.external.get(c));
     for p in &declared.parameters {
+        // A template's own value or default may reference variables (`{{workflow.*}}`).
+        let own = match p.value.as_ref().or(p.default.as_ref()) {
+            Some(v) => Some(substitute(v, &scope)?),
+            None => None,
+        };
+        let from_map = match p
+            .value_from
+            .as_ref()
+            .and_then(|f| f.config_map_key_ref.as_ref())
+        {
+            Some(r) if !unit.params.contains_key(&p.name) => super::pod_env::key(
+                "ConfigMap",
+                "--configmaps",
+                ctx.options.configmaps.as_deref(),
+                &r.name,
+                &r.key,
+                r.optional == Some(true),
+            )
+            .map_err(|e| format!("input parameter `{}`: {e}", p.name))?,
+            _ => None,
+        };
         let mut value = unit
             .params
             .get(&p.name)
-            .or(p.value.as_ref())
-            .or(p.default.as_ref())
+            .or(from_map.as_ref())
+            .or(own.as_ref())
             .ok_or_else(|| format!("input parameter `{}` has no value", p.name))?
             .clone();
         if let Some(hook) = external.and_then(|e| e.get(&p.name)) {
@@ -111,6 +160,20 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
             scope.set(format!("inputs.artifacts.{}.path", a.name), path);
         }
     }
+    // `{{outputs.artifacts.A.path}}` and `{{outputs.parameters.P.path}}`
+    // (`workflow/controller/operator.go`, `substituteParams` of a pod's template).
+    for o in template.outputs.iter() {
+        for a in &o.artifacts {
+            if let Some(path) = &a.path {
+                scope.set(format!("outputs.artifacts.{}.path", a.name), path);
+            }
+        }
+        for p in &o.parameters {
+            if let Some(path) = p.value_from.as_ref().and_then(|f| f.path.as_ref()) {
+                scope.set(format!("outputs.parameters.{}.path", p.name), path);
+            }
+        }
+    }
     let mut inputs = Vec::new();
     let mut digests = BTreeMap::new();
     for a in &declared.artifacts {
@@ -129,12 +192,19 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         digests.insert(a.name.clone(), digest_of(&found));
         inputs.push((path, found));
     }
-    let container = template.container.clone().unwrap_or_default();
-    let args = container
-        .args
-        .iter()
-        .map(|a| substitute(a, &scope))
-        .collect::<Result<Vec<_>, _>>()?;
+    let container = template.main_container().cloned().unwrap_or_default();
+    let all = |list: &[String]| {
+        list.iter()
+            .map(|a| substitute(a, &scope))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let args = all(&container.args)?;
+    let command = all(&container.command)?;
+    let source = match &template.script {
+        Some(s) => Some(substitute(&s.source, &scope)?),
+        None => None,
+    };
+    let host = !super::host::is_component(template);
     let mut env = Vec::new();
     let mut notices = Vec::new();
     let sources = ctx.key_sources();
@@ -142,7 +212,7 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         match (&e.value, &e.value_from) {
             (Some(v), _) => env.push((e.name.clone(), substitute(v, &scope)?)),
             // Pod-like: the key comes from the directories the user named, or not at all.
-            (None, Some(from)) if sources.isolated() => {
+            (None, Some(from)) if sources.isolated() || host => {
                 if let Some(value) = sources.resolve(&e.name, from)? {
                     env.push((e.name.clone(), value));
                 }
@@ -184,7 +254,9 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
     Ok(Resolved {
         scope,
         inputs,
+        command,
         args,
+        source,
         env,
         notices,
         retry,
@@ -206,6 +278,9 @@ fn digest_of(source: &Source) -> String {
         Source::Stored(s) => s.digest.clone(),
         Source::Gathered(members) => cache::gathered_digest(members),
         Source::Raw(data) => hex(&Sha256::digest(data.as_bytes())),
+        Source::Sub(inner, path) => hex(&Sha256::digest(
+            format!("{}/{path}", digest_of(inner)).as_bytes(),
+        )),
     }
 }
 
@@ -252,17 +327,10 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
                         parameters: hit.parameters,
                         artifacts: hit.artifacts,
                         keys,
+                        ..Collected::default()
                     };
                     register_keys(ctx, &collected);
-                    return Outcome {
-                        status: StepStatus::Cached,
-                        errored: false,
-                        attempts: 0,
-                        duration: Duration::ZERO,
-                        log: None,
-                        collected,
-                        message: None,
-                    };
+                    return Outcome::succeeded(StepStatus::Cached, 0, collected);
                 }
                 Err(e) => {
                     return Outcome::not_run(
@@ -290,13 +358,8 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
                 };
             }
             Outcome {
-                status: StepStatus::Succeeded,
-                errored: false,
-                attempts,
-                duration: Duration::ZERO,
                 log: Some(log),
-                collected,
-                message: None,
+                ..Outcome::succeeded(StepStatus::Succeeded, attempts, collected)
             }
         }
         Err(e) => {
@@ -313,13 +376,14 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
                 log.display()
             );
             Outcome {
-                status: StepStatus::Failed,
                 errored: e.errored,
                 attempts,
-                duration: Duration::ZERO,
                 log: Some(log),
-                collected: Collected::default(),
-                message: Some(message.replace('\n', " ")),
+                collected: Collected {
+                    exit_code: e.exit_code.map(|c| c.to_string()),
+                    ..Collected::default()
+                },
+                ..Outcome::not_run(StepStatus::Failed, message.replace('\n', " "))
             }
         }
     }
@@ -346,6 +410,9 @@ fn attempt(ctx: &Ctx, unit: &Unit, r: &Resolved, n: u32) -> Result<Collected, At
     }
     std::fs::write(&log, header)
         .map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
+    if !super::host::is_component(unit.template) {
+        return attempt_on_host(ctx, unit, r, &work, &log);
+    }
     for (path, source) in &r.inputs {
         let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
         workdir::materialize(&ctx.store, source, &dest)
@@ -371,7 +438,118 @@ fn attempt(ctx: &Ctx, unit: &Unit, r: &Resolved, n: u32) -> Result<Collected, At
         log: &log,
         timeout: r.timeout,
     })?;
-    workdir::collect(unit.template, &work, &r.scope, &ctx.store).map_err(AttemptError::error)
+    workdir::collect(
+        unit.template,
+        &work,
+        &workdir::local_path,
+        &r.scope,
+        &ctx.store,
+    )
+    .map_err(AttemptError::error)
+}
+
+/// An attempt of a template that is not a component: its command in the bubblewrap sandbox
+/// whose private directories live under `work/root`.
+fn attempt_on_host(
+    ctx: &Ctx,
+    unit: &Unit,
+    r: &Resolved,
+    work: &std::path::Path,
+    log: &std::path::Path,
+) -> Result<Collected, AttemptError> {
+    let root = work.join("root");
+    let hostname = unit.label.replace(['.', '(', ')', ':'], "-");
+    let main = unit.template.main_container().cloned().unwrap_or_default();
+    let inits = super::host::init_containers(unit.template).map_err(AttemptError::error)?;
+    let argv = super::host::command(
+        unit.template,
+        &main,
+        &root,
+        &r.command,
+        &r.args,
+        r.source.as_deref(),
+        &hostname,
+    )
+    .map_err(AttemptError::error)?;
+    for (path, source) in &r.inputs {
+        let dest = super::host::local_path(path, &root).map_err(AttemptError::error)?;
+        workdir::materialize(&ctx.store, source, &dest)
+            .map_err(|e| AttemptError::error(format!("cannot place input {path}: {e}")))?;
+    }
+    let mut env = super::host::base_env(&hostname);
+    env.extend(r.env.iter().cloned());
+    let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
+    for init in &inits {
+        let all = |list: &[String]| {
+            list.iter()
+                .map(|a| substitute(a, &r.scope))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(AttemptError::error)
+        };
+        let argv = super::host::command(
+            unit.template,
+            init,
+            &root,
+            &all(&init.command)?,
+            &all(&init.args)?,
+            None,
+            &hostname,
+        )
+        .map_err(AttemptError::error)?;
+        exec::spawn_and_wait(&Spawn {
+            program: &bwrap,
+            args: &argv,
+            env: &env,
+            pod: Some(hostname.as_str()),
+            cwd: work,
+            log,
+            timeout: r.timeout,
+        })
+        .map_err(|mut e| {
+            e.message = format!("init container: {}", e.message);
+            e
+        })?;
+    }
+    // The init containers may have added mount points to the root: the main argv sees them.
+    let argv = if inits.is_empty() {
+        argv
+    } else {
+        super::host::command(
+            unit.template,
+            &main,
+            &root,
+            &r.command,
+            &r.args,
+            r.source.as_deref(),
+            &hostname,
+        )
+        .map_err(AttemptError::error)?
+    };
+    if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
+        return Err(AttemptError::error(
+            "the workflow's activeDeadlineSeconds has passed",
+        ));
+    }
+    let stdout = exec::spawn_and_wait(&Spawn {
+        program: &bwrap,
+        args: &argv,
+        env: &env,
+        pod: Some(hostname.as_str()),
+        cwd: work,
+        log,
+        timeout: r.timeout,
+    })?;
+    let mut collected = workdir::collect(
+        unit.template,
+        &root,
+        &super::host::local_path,
+        &r.scope,
+        &ctx.store,
+    )
+    .map_err(AttemptError::error)?;
+    collected.result = Some(stdout.strip_suffix('\n').unwrap_or(&stdout).to_owned());
+    collected.exit_code = Some("0".into());
+    Ok(collected)
 }
 
 fn register_keys(ctx: &Ctx, collected: &Collected) {

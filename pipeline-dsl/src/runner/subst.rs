@@ -99,14 +99,6 @@ pub(crate) fn substitute_json(value: &Value, scope: &Scope) -> Result<Value, Str
     })
 }
 
-/// `{{tasks.T.outputs.artifacts.A}}` -> `(T, A)`.
-pub(crate) fn artifact_ref(text: &str) -> Option<(&str, &str)> {
-    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    let rest = inner.strip_prefix("tasks.")?;
-    let (task, artifact) = rest.split_once(".outputs.artifacts.")?;
-    (!task.is_empty() && !artifact.is_empty() && !task.contains('.')).then_some((task, artifact))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,14 +134,5 @@ mod tests {
         let err =
             substitute("{{=asFloat(item.key) > asFloat(workflow.name)}}", &scope).unwrap_err();
         assert!(err.contains("ParseFloat"), "{err}");
-    }
-
-    #[test]
-    fn parses_artifact_references() {
-        assert_eq!(
-            artifact_ref("{{tasks.make.outputs.artifacts.rows}}"),
-            Some(("make", "rows"))
-        );
-        assert_eq!(artifact_ref("{{workflow.name}}"), None);
     }
 }

@@ -79,6 +79,27 @@ pub(crate) fn materialize(store: &Store, source: &Source, dest: &Path) -> std::i
             }
             Ok(())
         }
+        Source::Sub(inner, sub) => {
+            let rel = Path::new(sub.trim_start_matches('/'));
+            if rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+            {
+                return Err(std::io::Error::other(format!(
+                    "subPath `{sub}` is not a plain relative path"
+                )));
+            }
+            let whole = dest.with_extension("subpath-whole");
+            materialize(store, inner, &whole)?;
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let picked = std::fs::rename(whole.join(rel), dest).map_err(|e| {
+                std::io::Error::other(format!("subPath `{sub}` is not in the artifact: {e}"))
+            });
+            let _ = std::fs::remove_dir_all(&whole);
+            picked
+        }
         Source::Raw(data) => {
             if let Some(parent) = dest.parent() {
                 std::fs::create_dir_all(parent)?;
@@ -97,12 +118,19 @@ pub(crate) struct Collected {
     pub artifacts: BTreeMap<String, Stored>,
     /// Resolved repository keys of artifacts that declare `s3.key`.
     pub keys: BTreeMap<String, String>,
+    /// `outputs.result`: what the process wrote on stdout, one trailing newline trimmed, the
+    /// last 256 kB (`workflow/executor/executor.go` `CaptureScriptResult`, lines 929-967).
+    pub result: Option<String>,
+    /// `outputs.exitCode` (`workflow/controller/operator.go` line 1616).
+    pub exit_code: Option<String>,
 }
 
-/// Reads the template's outputs from `work` and stores the artifacts.
+/// Reads the template's outputs from `work` (a container path maps to a local one with
+/// `local_path`) and stores the artifacts.
 pub(crate) fn collect(
     template: &Template,
     work: &Path,
+    local_path: &dyn Fn(&str, &Path) -> Result<PathBuf, String>,
     scope: &Scope,
     store: &Store,
 ) -> Result<Collected, String> {

@@ -8,8 +8,10 @@
 mod argo;
 mod caching;
 mod fixture;
+mod host;
 mod isolation;
 mod scenarios;
+mod templates;
 mod trust;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ fn main() {
         .iter()
         .chain(trust::ALL)
         .chain(argo::ALL)
+        .chain(templates::ALL)
+        .chain(host::ALL)
         .chain(isolation::ALL)
         .chain(caching::ALL)
         .map(|(name, test)| {

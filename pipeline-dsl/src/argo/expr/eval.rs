@@ -58,6 +58,12 @@ pub fn evaluate(expr: &Expr, lookup: &dyn Fn(&str) -> Option<String>) -> Result<
             let name = path.join(".");
             Value::Str(lookup(&name).ok_or_else(|| format!("unknown variable `{name}`"))?)
         }
+        Expr::Call(f, args) if f == "jsonpath" => {
+            let text = |v: Value| v.to_text().ok_or("jsonpath of nil".to_owned());
+            let json = text(evaluate(&args[0], lookup)?)?;
+            let path = text(evaluate(&args[1], lookup)?)?;
+            super::jsonpath::select(&json, &path)?
+        }
         Expr::Call(f, args) => call(f, evaluate(&args[0], lookup)?)?,
         Expr::Unary(op, a) => match (*op, evaluate(a, lookup)?) {
             ("!", Value::Bool(b)) => Value::Bool(!b),

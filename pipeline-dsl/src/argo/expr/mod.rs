@@ -7,11 +7,13 @@
 //! plus `asInt`/`asFloat` (aliases of expr's `int`/`float`), `sprig`, `jsonpath`, `toJson`.
 //!
 //! Supported: string literals (`'...'`, `"..."`), numbers, `true`/`false`/`nil`, variables with
-//! `.name` and `['name']` access, `asFloat`/`float`/`asInt`/`int`/`string` calls, `!`/`not`,
+//! `.name` and `['name']` access, `asFloat`/`float`/`asInt`/`int`/`string` calls,
+//! `jsonpath(json, path)` (paths `$`, `.name`, `['name']`, `[index]`), `!`/`not`,
 //! unary `-`, `== != < <= > >=`, `matches` (RE2 syntax), `&&`/`and`, `||`/`or`, `?:` and
 //! parentheses. Anything else is a parse error naming what was found.
 
 mod eval;
+pub mod jsonpath;
 mod parse;
 
 pub use eval::{evaluate, Value};

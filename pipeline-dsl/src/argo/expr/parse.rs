@@ -52,7 +52,7 @@ impl Expr {
 }
 
 /// The functions the subset knows (Argo's aliases and expr builtins).
-pub(crate) const FUNCTIONS: [&str; 5] = ["asFloat", "float", "asInt", "int", "string"];
+pub(crate) const FUNCTIONS: [&str; 6] = ["asFloat", "float", "asInt", "int", "string", "jsonpath"];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -295,8 +295,12 @@ impl Parser {
                 self.expect(",")?;
             }
         }
-        if args.len() != 1 {
-            return Err(format!("`{name}` takes one argument, got {}", args.len()));
+        let arity = if name == "jsonpath" { 2 } else { 1 };
+        if args.len() != arity {
+            return Err(format!(
+                "`{name}` takes {arity} argument(s), got {}",
+                args.len()
+            ));
         }
         Ok(Expr::Call(name, args))
     }

@@ -51,6 +51,9 @@ pub struct DagTask {
     /// Continue the DAG when this task fails/errors (not with `depends`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continue_on: Option<ContinueOn>,
+    /// Fields this model does not describe (`hooks`, `onExit`, `templateRef`, ...), as written.
+    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl DagTask {

@@ -62,6 +62,9 @@ pub struct WorkflowSpec {
     /// All templates (container and DAG templates).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<Template>,
+    /// Fields this model does not describe (`volumeClaimTemplates`, `hooks`, ...), as written.
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other: BTreeMap<String, serde_json::Value>,
 }
 
 /// Reference to an artifact repository stored in a ConfigMap.
@@ -94,6 +97,9 @@ pub struct Volume {
     /// Scratch space that lives as long as the pod.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub empty_dir: Option<EmptyDirVolumeSource>,
+    /// Other volume sources (`persistentVolumeClaim`, `configMap`, `secret`, ...), as written.
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other: BTreeMap<String, serde_json::Value>,
 }
 
 /// An `emptyDir` volume source. Serializes as `{}` when nothing is set.

@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use super::lenient;
 use super::{
-    ArtifactGC, ConfigMapKeySelector, Container, DagTemplate, IntOrString, Metadata,
+    ArtifactGC, ConfigMapKeySelector, Container, DagTask, DagTemplate, IntOrString, Metadata,
     PodSecurityContext, SecretKeySelector, StringMap, Toleration,
 };
 
-/// One Argo template. Exactly one of `container` / `dag` is set.
+/// One Argo template. Exactly one of `container` / `script` / `dag` / `steps` is set (or a
+/// kind kept in [`Template::other`], which the local runner refuses).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Template {
@@ -61,6 +62,35 @@ pub struct Template {
     /// DAG template body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dag: Option<DagTemplate>,
+    /// Steps template body: groups run one after another, the steps of a group in parallel.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Vec<DagTask>>,
+    /// Script template body: a container whose `source` is run by its `command`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<Script>,
+    /// Fields this model does not describe (`resource`, `sidecars`, `daemon`, ...), as written.
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other: BTreeMap<String, serde_json::Value>,
+}
+
+impl Template {
+    /// The container a pod of this template runs: `container`, or `script`'s.
+    pub fn main_container(&self) -> Option<&Container> {
+        self.container
+            .as_ref()
+            .or(self.script.as_ref().map(|s| &s.container))
+    }
+}
+
+/// A script template: a container plus the program text its `command` runs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Script {
+    /// Image, command, env, ... (`args` follow the script file).
+    #[serde(flatten)]
+    pub container: Container,
+    /// The program, written to a file passed to `command`.
+    pub source: String,
 }
 
 /// Inputs of a template.
@@ -170,6 +200,10 @@ pub struct Artifact {
     /// An expr expression selecting an artifact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_expression: Option<String>,
+    /// A file or directory inside the artifact (`from` a directory artifact), used instead of
+    /// the whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_path: Option<String>,
     /// A missing artifact is not an error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,

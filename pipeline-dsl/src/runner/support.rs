@@ -1,0 +1,211 @@
+//! What a local run cannot do, found before any step runs: every template the entrypoint and
+//! the exit handler can reach is checked, and the first feature that cannot be emulated is
+//! refused with one line naming it and its template.
+
+use std::collections::BTreeSet;
+
+use super::host;
+use super::{Executor, RunnerError};
+use crate::argo::expr::Expr;
+use crate::argo::{Template, Workflow};
+
+/// Template kinds and fields with no local equivalent.
+const TEMPLATE_FEATURES: &[(&str, &str)] = &[
+    ("resource", "resource templates (Kubernetes objects)"),
+    ("http", "HTTP templates"),
+    ("plugin", "plugin templates"),
+    ("suspend", "suspend templates"),
+    ("containerSet", "container sets"),
+    ("data", "data templates"),
+    ("sidecars", "sidecars"),
+    ("daemon", "daemoned steps"),
+];
+
+/// The first thing the run cannot do, as [`RunnerError::Unsupported`].
+pub(crate) fn check(
+    workflow: &Workflow,
+    executor: Executor,
+    configmaps: bool,
+) -> Result<(), RunnerError> {
+    let refuse = |feature: String, template: &str| RunnerError::Unsupported {
+        feature,
+        template: template.to_owned(),
+    };
+    for key in ["volumeClaimTemplates", "hooks", "podSpecPatch"] {
+        if workflow.spec.other.contains_key(key) {
+            let what = match key {
+                "volumeClaimTemplates" => "persistent volume claims (`volumeClaimTemplates`)",
+                "hooks" => "workflow lifecycle hooks",
+                _ => "pod spec patches",
+            };
+            return Err(refuse(what.into(), "spec"));
+        }
+    }
+    let by_name = |name: &str| workflow.spec.templates.iter().find(|t| t.name == name);
+    let mut seen = BTreeSet::new();
+    let mut queue: Vec<&str> = workflow
+        .spec
+        .entrypoint
+        .iter()
+        .chain(&workflow.spec.on_exit)
+        .map(String::as_str)
+        .collect();
+    let mut host_used = false;
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let Some(t) = by_name(name) else { continue };
+        check_template(workflow, t, executor, &refuse)?;
+        check_expressions(t).map_err(|e| refuse(e, name))?;
+        let from_map = t.inputs.iter().flat_map(|i| &i.parameters).find(|p| {
+            p.value_from
+                .as_ref()
+                .is_some_and(|f| f.config_map_key_ref.is_some())
+        });
+        if let (Some(p), false) = (from_map, configmaps) {
+            return Err(refuse(
+                format!(
+                    "input parameter `{}` comes from a ConfigMap (pass --configmaps DIR)",
+                    p.name
+                ),
+                name,
+            ));
+        }
+        host_used |= t.main_container().is_some() && !host::is_component(t);
+        let calls = t
+            .dag
+            .iter()
+            .flat_map(|d| &d.tasks)
+            .chain(t.steps.iter().flatten());
+        for task in calls {
+            if let Some(key) = ["hooks", "onExit", "inline", "templateRef"]
+                .into_iter()
+                .find(|k| task.other.contains_key(*k))
+            {
+                let what = match key {
+                    "hooks" => "lifecycle hooks",
+                    "onExit" => "step-level exit handlers (`onExit`)",
+                    "inline" => "inline templates",
+                    _ => "WorkflowTemplate references (`templateRef`)",
+                };
+                return Err(refuse(format!("{what} on `{}`", task.name), name));
+            }
+            queue.push(&task.template);
+        }
+    }
+    if host_used && executor == Executor::Host {
+        host::bwrap().map_err(|e| refuse(e, "(any)"))?;
+    }
+    Ok(())
+}
+
+/// Every `{{=...}}` tag of the template parses in the supported expr subset (and its
+/// `jsonpath` paths are in theirs): otherwise the step would fail where Argo's would not.
+fn check_expressions(t: &Template) -> Result<(), String> {
+    fn strings<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    fn jsonpaths(e: &Expr) -> Result<(), String> {
+        match e {
+            Expr::Call(f, args) => {
+                if let (true, Some(Expr::Str(path))) = (f == "jsonpath", args.get(1)) {
+                    crate::argo::expr::jsonpath::check(path)?;
+                }
+                args.iter().try_for_each(jsonpaths)
+            }
+            Expr::Unary(_, a) => jsonpaths(a),
+            Expr::Binary(_, a, b) => jsonpaths(a).and(jsonpaths(b)),
+            Expr::Cond(a, b, c) => jsonpaths(a).and(jsonpaths(b)).and(jsonpaths(c)),
+            _ => Ok(()),
+        }
+    }
+    let value = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    let mut texts = Vec::new();
+    strings(&value, &mut texts);
+    for text in texts {
+        for tag in crate::argo::validate::tags(text).unwrap_or_default() {
+            if let crate::argo::validate::Tag::Expression(e) = tag {
+                let parsed = crate::argo::expr::parse(e)
+                    .map_err(|why| format!("expression `{{{{={e}}}}}` ({why})"))?;
+                jsonpaths(&parsed).map_err(|why| format!("expression `{{{{={e}}}}}` ({why})"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_template(
+    workflow: &Workflow,
+    t: &Template,
+    executor: Executor,
+    refuse: &dyn Fn(String, &str) -> RunnerError,
+) -> Result<(), RunnerError> {
+    if let Some((_, what)) = TEMPLATE_FEATURES.iter().find(|(key, _)| {
+        t.other
+            .get(*key)
+            .is_some_and(|v| !v.is_null() && v != &serde_json::Value::Bool(false))
+    }) {
+        return Err(refuse((*what).into(), &t.name));
+    }
+    if t.node_selector
+        .get("kubernetes.io/os")
+        .is_some_and(|os| os == "windows")
+    {
+        return Err(refuse("Windows nodes".into(), &t.name));
+    }
+    let Some(container) = t.main_container() else {
+        if t.dag.is_none() && t.steps.is_empty() {
+            return Err(refuse(
+                "a template kind the local runner does not know".into(),
+                &t.name,
+            ));
+        }
+        return Ok(());
+    };
+    if host::is_component(t) {
+        return Ok(());
+    }
+    if executor != Executor::Host {
+        return Err(refuse(
+            "a container or script template that is not a component of this binary (run it with --executor host)".into(),
+            &t.name,
+        ));
+    }
+    let inits = host::init_containers(t).map_err(|e| refuse(e, &t.name))?;
+    let own = host::template_volumes(t).map_err(|e| refuse(e, &t.name))?;
+    let containers = std::iter::once(container).chain(&inits);
+    for image in containers.clone().map(|c| c.image.as_str()) {
+        if let Some(why) = host::image_refusal(image) {
+            return Err(refuse(why, &t.name));
+        }
+    }
+    for mount in containers.flat_map(|c| &c.volume_mounts) {
+        let volume = own
+            .iter()
+            .chain(&workflow.spec.volumes)
+            .find(|v| v.name == mount.name);
+        match volume {
+            Some(v) if v.empty_dir.is_some() => {}
+            Some(v) => {
+                let kind = v.other.keys().next().cloned().unwrap_or_default();
+                return Err(refuse(format!("volume `{}` ({kind})", v.name), &t.name));
+            }
+            None => {
+                return Err(refuse(
+                    format!(
+                        "volume mount `{}` of a volume the workflow does not declare (a PVC?)",
+                        mount.name
+                    ),
+                    &t.name,
+                ))
+            }
+        }
+    }
+    Ok(())
+}
