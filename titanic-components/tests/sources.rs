@@ -115,12 +115,17 @@ fn status(run: &serde_json::Value, task: &str) -> String {
 }
 
 /// How many passengers the run's published model was trained on.
+/// The passengers the published model saw: its training (development) rows plus the held-out
+/// rows its card reports, i.e. every row read from the source.
 fn trained_on(run: &serde_json::Value) -> usize {
     let model = std::fs::read_to_string(testkit::published_model(run)).unwrap();
-    ModelBundle::from_json(&model)
-        .unwrap()
-        .provenance
-        .training_rows
+    let bundle = ModelBundle::from_json(&model).unwrap();
+    let held_out = bundle
+        .card
+        .evaluation
+        .as_ref()
+        .map_or(0, |e| e.held_out_rows);
+    bundle.provenance.training_rows + held_out
 }
 
 #[test]

@@ -461,16 +461,6 @@ fn attempt_on_host(
     let hostname = unit.label.replace(['.', '(', ')', ':'], "-");
     let main = unit.template.main_container().cloned().unwrap_or_default();
     let inits = super::host::init_containers(unit.template).map_err(AttemptError::error)?;
-    let argv = super::host::command(
-        unit.template,
-        &main,
-        &root,
-        &r.command,
-        &r.args,
-        r.source.as_deref(),
-        &hostname,
-    )
-    .map_err(AttemptError::error)?;
     for (path, source) in &r.inputs {
         let dest = super::host::local_path(path, &root).map_err(AttemptError::error)?;
         workdir::materialize(&ctx.store, source, &dest)
@@ -510,21 +500,17 @@ fn attempt_on_host(
             e
         })?;
     }
-    // The init containers may have added mount points to the root: the main argv sees them.
-    let argv = if inits.is_empty() {
-        argv
-    } else {
-        super::host::command(
-            unit.template,
-            &main,
-            &root,
-            &r.command,
-            &r.args,
-            r.source.as_deref(),
-            &hostname,
-        )
-        .map_err(AttemptError::error)?
-    };
+    // After the init containers, which may have added mount points to the root.
+    let argv = super::host::command(
+        unit.template,
+        &main,
+        &root,
+        &r.command,
+        &r.args,
+        r.source.as_deref(),
+        &hostname,
+    )
+    .map_err(AttemptError::error)?;
     if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
         return Err(AttemptError::error(
             "the workflow's activeDeadlineSeconds has passed",
