@@ -239,7 +239,15 @@ impl FileState {
 
     /// `beacon.log` -> `beacon.log.1` -> ... -> `beacon.log.<keep>` (the oldest is dropped).
     fn rotate(&mut self) -> io::Result<()> {
-        self.sync()?;
+        // Whole lines reach the kernel before the rename; the fsync of the full file (tens of
+        // MiB) runs on its own thread, so requests never wait for the disk behind a full queue.
+        self.out.flush()?;
+        let full = self.out.get_ref().try_clone()?;
+        std::thread::spawn(move || {
+            if let Err(e) = full.sync_all() {
+                tracing::warn!("beacon: cannot sync a rotated file: {e}");
+            }
+        });
         let numbered = |i: usize| PathBuf::from(format!("{}.{i}", self.path.display()));
         let keep = self.rotation.keep;
         if keep == 0 {
