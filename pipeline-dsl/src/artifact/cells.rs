@@ -91,13 +91,18 @@ fn cell<T: Serialize + ?Sized>(value: &T) -> Result<String, CellError> {
     )
 }
 
+/// What every non-struct row gets.
+fn not_a_struct() -> CellError {
+    CellError("a Dataset row must be a struct".into())
+}
+
 /// Serializes a row struct to its (field, cell) pairs, in field order.
 struct Fields(Vec<(&'static str, String)>);
 
 macro_rules! not_a_record {
     ($($method:ident($($ty:ty),*)),* $(,)?) => {
         $(fn $method(self, $(_: $ty),*) -> Result<Self::Ok, CellError> {
-            Err(ser::Error::custom("a Dataset row must be a struct"))
+            Err(not_a_struct())
         })*
     };
 }
@@ -152,16 +157,16 @@ impl ser::Serializer for Fields {
         _: &'static str,
         _: &T,
     ) -> Result<Self::Ok, CellError> {
-        Err(ser::Error::custom("a Dataset row must be a struct"))
+        Err(not_a_struct())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Refused, CellError> {
-        Err(ser::Error::custom("a Dataset row must be a struct"))
+        Err(not_a_struct())
     }
     fn serialize_tuple(self, _: usize) -> Result<Refused, CellError> {
-        Err(ser::Error::custom("a Dataset row must be a struct"))
+        Err(not_a_struct())
     }
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Refused, CellError> {
-        Err(ser::Error::custom("a Dataset row must be a struct"))
+        Err(not_a_struct())
     }
     fn serialize_tuple_variant(
         self,
@@ -170,10 +175,10 @@ impl ser::Serializer for Fields {
         _: &'static str,
         _: usize,
     ) -> Result<Refused, CellError> {
-        Err(ser::Error::custom("a Dataset row must be a struct"))
+        Err(not_a_struct())
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Refused, CellError> {
-        Err(ser::Error::custom("a Dataset row must be a struct"))
+        Err(not_a_struct())
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Fields, CellError> {
         Ok(self)
@@ -185,7 +190,7 @@ impl ser::Serializer for Fields {
         _: &'static str,
         _: usize,
     ) -> Result<Refused, CellError> {
-        Err(ser::Error::custom("a Dataset row must be a struct"))
+        Err(not_a_struct())
     }
 }
 

@@ -469,13 +469,24 @@ fn attempt_on_host(
     let mut env = super::host::base_env(&hostname);
     env.extend(r.env.iter().cloned());
     let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
+    let sandboxed = |argv: &[String]| {
+        exec::spawn_and_wait(&Spawn {
+            program: &bwrap,
+            args: argv,
+            env: &env,
+            pod: Some(hostname.as_str()),
+            cwd: work,
+            log,
+            timeout: r.timeout,
+        })
+    };
+    let all = |list: &[String]| {
+        list.iter()
+            .map(|a| substitute(a, &r.scope))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AttemptError::error)
+    };
     for init in &inits {
-        let all = |list: &[String]| {
-            list.iter()
-                .map(|a| substitute(a, &r.scope))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(AttemptError::error)
-        };
         let argv = super::host::command(
             unit.template,
             init,
@@ -486,16 +497,7 @@ fn attempt_on_host(
             &hostname,
         )
         .map_err(AttemptError::error)?;
-        exec::spawn_and_wait(&Spawn {
-            program: &bwrap,
-            args: &argv,
-            env: &env,
-            pod: Some(hostname.as_str()),
-            cwd: work,
-            log,
-            timeout: r.timeout,
-        })
-        .map_err(|mut e| {
+        sandboxed(&argv).map_err(|mut e| {
             e.message = format!("init container: {}", e.message);
             e
         })?;
@@ -516,15 +518,7 @@ fn attempt_on_host(
             "the workflow's activeDeadlineSeconds has passed",
         ));
     }
-    let stdout = exec::spawn_and_wait(&Spawn {
-        program: &bwrap,
-        args: &argv,
-        env: &env,
-        pod: Some(hostname.as_str()),
-        cwd: work,
-        log,
-        timeout: r.timeout,
-    })?;
+    let stdout = sandboxed(&argv)?;
     let mut collected = workdir::collect(
         unit.template,
         &root,
