@@ -45,7 +45,7 @@ rm -rf "$CONFORMANCE_DIR"
 cargo test --release --locked --workspace
 
 step "offline validation of every emitted manifest"
-.venv/bin/python scripts/validate_manifests.py pipeline.yaml "$CONFORMANCE_DIR"
+.venv/bin/python scripts/validate_manifests.py pipeline.yaml pipeline-dsl/tests/conformance/snapshots "$CONFORMANCE_DIR"
 
 step "offline validation of deploy/ (Kubernetes schemas, what pipeline.yaml needs)"
 .venv/bin/python scripts/validate_deploy.py deploy pipeline.yaml
