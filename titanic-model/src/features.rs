@@ -339,5 +339,4 @@ impl Featurizer {
 }
 
 #[cfg(test)]
-#[path = "features_tests.rs"]
 mod tests;

@@ -297,5 +297,4 @@ impl MetricsSummary {
 }
 
 #[cfg(test)]
-#[path = "metrics_tests.rs"]
 mod tests;

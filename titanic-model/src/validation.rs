@@ -125,5 +125,4 @@ pub struct Evaluation {
 }
 
 #[cfg(test)]
-#[path = "validation_tests.rs"]
 mod tests;

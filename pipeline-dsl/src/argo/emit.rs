@@ -190,5 +190,4 @@ pub fn check_size(yaml: &str, wf: &WorkflowSpec) -> SizeReport {
 }
 
 #[cfg(test)]
-#[path = "emit_tests.rs"]
 mod tests;

@@ -23,5 +23,4 @@ pub fn train_bundle(
 }
 
 #[cfg(test)]
-#[path = "bundle_tests.rs"]
 mod tests;

@@ -271,5 +271,4 @@ pub fn train_fold(
 }
 
 #[cfg(test)]
-#[path = "train_tests.rs"]
 mod tests;
