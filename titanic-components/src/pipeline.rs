@@ -3,6 +3,7 @@
 use crate::components::*;
 use crate::model::params::TrainParams;
 use pipeline_dsl::prelude::*;
+use std::num::NonZeroU32;
 
 /// Container image of the components binary (see the `Dockerfile`): `MLOPS_TITANIC_IMAGE` when it
 /// is set at build time (e.g. `MLOPS_TITANIC_IMAGE=registry.example:5000/mlops-titanic/components:dev
@@ -26,7 +27,7 @@ pub const FOLDS: u32 = 5;
 
 /// Number of fold seeds of the repeated cross-validation (the first one's fold models are
 /// published).
-pub const CV_REPEATS: u32 = 5;
+pub const CV_REPEATS: NonZeroU32 = NonZeroU32::new(5).expect("not zero");
 
 /// Share of the labelled passengers held out like Kaggle's test set (418 of 1309 passengers).
 pub const HOLDOUT_FRACTION: f64 = 418.0 / 1309.0;
@@ -112,7 +113,7 @@ pub fn pipeline() -> Pipeline {
     );
     let holdout_fraction = p.param_described(
         "holdout_fraction",
-        HOLDOUT_FRACTION,
+        HoldoutFraction::new(HOLDOUT_FRACTION).expect("in (0, 1)"),
         "share of passengers held out and scored once at the end (Kaggle: 418/1309)",
     );
     let holdout_seed = p.param_described("holdout_seed", 2026u64, "seed of the held-out split");

@@ -4,6 +4,14 @@ use pipeline_dsl::prelude::*;
 use titanic_components::components::*;
 use titanic_components::passenger::Passenger;
 
+fn repeats(n: u32) -> std::num::NonZeroU32 {
+    std::num::NonZeroU32::new(n).expect("not zero")
+}
+
+fn fraction(share: f64) -> HoldoutFraction {
+    HoldoutFraction::new(share).expect("in (0, 1)")
+}
+
 fn passenger(id: u32, survived: u8, sex: &str) -> Passenger {
     Passenger {
         passenger_id: id,
@@ -118,7 +126,7 @@ fn sample_with_gaps() -> Vec<Passenger> {
 #[test]
 fn featurize_handles_missing_values_and_unseen_categories() {
     let rows = sample_with_gaps();
-    let out = featurize(Input::new(Dataset::new(rows)), 4, 1, 2).unwrap();
+    let out = featurize(Input::new(Dataset::new(rows)), 4, 1, repeats(2)).unwrap();
     let m = &out.features.0;
     assert_eq!((m.repeats.len(), out.featurizer.0.len()), (2, 4));
     assert_eq!((m.repeats[0].fold_seed, m.repeats[1].fold_seed), (1, 2));
@@ -151,14 +159,15 @@ fn featurize_handles_missing_values_and_unseen_categories() {
 }
 
 #[test]
-fn featurize_rejects_no_passengers_or_no_repeats() {
-    assert!(featurize(Input::new(Dataset::new(Vec::new())), 5, 1, 1).is_err());
-    assert!(featurize(Input::new(Dataset::new(sample())), 5, 1, 0).is_err());
+fn featurize_rejects_no_passengers() {
+    // No repeats cannot be asked for: `repeats` is a `NonZeroU32` (`cv_repeats=0` is refused
+    // before a run starts: tests/reliability.rs).
+    assert!(featurize(Input::new(Dataset::new(Vec::new())), 5, 1, repeats(1)).is_err());
 }
 
 #[test]
 fn train_fold_rejects_a_fold_out_of_range() {
-    let features = featurize(Input::new(Dataset::new(sample())), 5, 1, 1)
+    let features = featurize(Input::new(Dataset::new(sample())), 5, 1, repeats(1))
         .unwrap()
         .features;
     let err = train_fold(Input::new(features), 5, Default::default())
@@ -171,7 +180,7 @@ fn train_fold_rejects_a_fold_out_of_range() {
 #[test]
 fn split_holds_out_a_stratified_share_once_per_seed() {
     let rows = sample();
-    let out = split(Input::new(Dataset::new(rows.clone())), 0.25, 3).unwrap();
+    let out = split(Input::new(Dataset::new(rows.clone())), fraction(0.25), 3).unwrap();
     let (dev, held) = (out.development.rows(), out.held_out.rows());
     assert_eq!((dev.len(), held.len()), (30, 10));
     assert_eq!(held.iter().filter(|p| p.survived == Some(1)).count(), 5);
@@ -182,18 +191,17 @@ fn split_holds_out_a_stratified_share_once_per_seed() {
         (1..=40).collect::<Vec<_>>(),
         "a partition of the passengers"
     );
-    let again = split(Input::new(Dataset::new(rows.clone())), 0.25, 3).unwrap();
+    let again = split(Input::new(Dataset::new(rows.clone())), fraction(0.25), 3).unwrap();
     assert_eq!(again.held_out.rows(), held);
-    let other = split(Input::new(Dataset::new(rows.clone())), 0.25, 4).unwrap();
+    let other = split(Input::new(Dataset::new(rows.clone())), fraction(0.25), 4).unwrap();
     assert_ne!(other.held_out.rows(), held);
-    for bad in [0.0, 1.0, 0.99, f64::NAN] {
-        let err = split(Input::new(Dataset::new(rows.clone())), bad, 3)
-            .err()
-            .expect("an error")
-            .to_string();
-        assert!(
-            err.contains("fraction") || err.contains("held-out"),
-            "{err}"
-        );
+    // Outside (0, 1) is not a `HoldoutFraction`; inside, too few development rows is an error.
+    for bad in [0.0, 1.0, f64::NAN] {
+        assert!(HoldoutFraction::new(bad).is_err(), "{bad}");
     }
+    let err = split(Input::new(Dataset::new(rows.clone())), fraction(0.99), 3)
+        .err()
+        .expect("an error")
+        .to_string();
+    assert!(err.contains("leaves 0 development"), "{err}");
 }

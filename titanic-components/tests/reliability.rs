@@ -217,6 +217,12 @@ fn out_of_domain_parameters_exit_2_before_anything_runs() {
         ("source=missing.csv", "missing.csv"),
         ("threshold=1.5", "threshold is 1.5, outside [0, 1]"),
         ("threshold=-0.1", "`threshold`"),
+        (
+            "holdout_fraction=0",
+            "holdout fraction is 0, outside (0, 1)",
+        ),
+        ("holdout_fraction=1", "`holdout_fraction`"),
+        ("cv_repeats=0", "`cv_repeats`"),
     ] {
         let started = Instant::now();
         let out = run_in(dir.path(), &art, &["--param", param]);
@@ -235,6 +241,11 @@ fn out_of_domain_parameters_exit_2_before_anything_runs() {
     let threshold = params.iter().find(|p| p["name"] == "threshold").unwrap();
     assert_eq!(threshold["schema"]["minimum"], 0.0, "{threshold}");
     assert_eq!(threshold["schema"]["maximum"], 1.0, "{threshold}");
+    let holdout = params
+        .iter()
+        .find(|p| p["name"] == "holdout_fraction")
+        .unwrap();
+    assert_eq!(holdout["schema"]["exclusiveMinimum"], 0.0, "{holdout}");
 
     // A component refuses the same values when it starts, with the same code.
     let out = titanic()

@@ -3,6 +3,7 @@ use crate::model::features::{FeatureSet, Featurizer};
 use crate::passenger::Passenger;
 use pipeline_dsl::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::num::NonZeroU32;
 
 /// The features of one cross-validation fold, from a featurizer fitted on its training rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,23 +60,21 @@ pub struct FeaturizeOutputs {
 /// # Parameters
 /// - `folds`: number of stratified folds.
 /// - `fold_seed`: seed of the first fold assignment (the published ensemble's).
-/// - `repeats`: number of fold assignments, with seeds `fold_seed`, `fold_seed + 1`, ...
+/// - `repeats`: number of fold assignments (at least one), with seeds `fold_seed`,
+///   `fold_seed + 1`, ...
 #[component(cpu = "250m", memory = "256Mi")]
 pub fn featurize(
     passengers: Input<Dataset<Passenger>>,
     folds: u32,
     fold_seed: u64,
-    repeats: u32,
+    repeats: NonZeroU32,
 ) -> Result<FeaturizeOutputs> {
     let rows = passengers.rows();
     let labels = labels(rows)?;
-    if repeats == 0 {
-        return Err("repeats must be at least 1".into());
-    }
     let demo: Vec<Passenger> = rows.iter().map(demo_fields).collect();
     let mut published = Vec::new();
     let mut all = Vec::new();
-    for r in 0..u64::from(repeats) {
+    for r in 0..u64::from(repeats.get()) {
         let seed = fold_seed.wrapping_add(r);
         let assignment = stratified_kfold(&labels, folds as usize, seed)?;
         let mut matrices = Vec::new();

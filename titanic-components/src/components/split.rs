@@ -1,3 +1,4 @@
+use super::HoldoutFraction;
 use crate::model::cv::{holdout_split, labels};
 use crate::passenger::Passenger;
 use pipeline_dsl::prelude::*;
@@ -17,14 +18,16 @@ pub struct SplitOutputs {
 /// chooses nothing.
 ///
 /// # Parameters
-/// - `fraction`: share held out, in (0, 1) (Kaggle's test set is 418 of 1309 passengers).
+/// - `fraction`: share held out, in (0, 1) (Kaggle's test set is 418 of 1309 passengers); any
+///   other value is refused before the run starts.
 /// - `seed`: seed of the split; the same seed gives the same split.
 #[component(cpu = "100m", memory = "128Mi")]
 pub fn split(
     passengers: Input<Dataset<Passenger>>,
-    fraction: f64,
+    fraction: HoldoutFraction,
     seed: u64,
 ) -> Result<SplitOutputs> {
+    let fraction = f64::from(fraction);
     let rows = passengers.rows();
     let (dev, held) = holdout_split(&labels(rows)?, fraction, seed)?;
     if dev.len() < 10 || held.is_empty() {
