@@ -9,3 +9,9 @@ pub const PIPELINE_YAML: &str = include_str!("../pipeline.yaml");
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The Rust example of `docs/writing-components.md`, compiled as a doctest (`docs/quickstart.md`
+/// is built as a crate of its own by `tests/quickstart.rs`).
+#[doc = include_str!("../docs/writing-components.md")]
+#[cfg(doctest)]
+pub struct WritingComponentsDoctests;
