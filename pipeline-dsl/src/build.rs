@@ -19,6 +19,7 @@
 //! ```
 
 use crate::cli::{render, warnings, write_if_changed, Kind};
+use crate::compile::CompileError;
 use crate::pipeline::Pipeline;
 use std::path::{Path, PathBuf};
 
@@ -39,20 +40,18 @@ pub fn emit(pipeline: &Pipeline) {
 pub fn emit_to(path: impl AsRef<Path>, pipeline: &Pipeline) {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src");
-    if let Err(message) = try_emit(path.as_ref(), pipeline) {
-        for line in message.lines() {
+    if let Err(error) = try_emit(path.as_ref(), pipeline) {
+        for line in error.to_string().lines() {
             println!("cargo::error={line}");
         }
     }
 }
 
 /// What [`emit_to`] does, returning the error instead of reporting it to Cargo.
-pub fn try_emit(path: &Path, pipeline: &Pipeline) -> Result<EmitReport, String> {
-    let yaml = render(pipeline, Kind::Workflow, None).map_err(|e| {
-        format!(
-            "pipeline `{}` does not compile to Argo: {e}",
-            pipeline.name()
-        )
+pub fn try_emit(path: &Path, pipeline: &Pipeline) -> Result<EmitReport, EmitError> {
+    let yaml = render(pipeline, Kind::Workflow, None).map_err(|source| EmitError::Compile {
+        pipeline: pipeline.name().to_owned(),
+        source,
     })?;
     for warning in warnings(pipeline) {
         println!("cargo::warning={warning}");
@@ -61,9 +60,32 @@ pub fn try_emit(path: &Path, pipeline: &Pipeline) -> Result<EmitReport, String> 
         Some(root) if path.is_relative() => PathBuf::from(root).join(path),
         _ => path.to_owned(),
     };
-    let changed = write_if_changed(&path, &yaml)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let changed = write_if_changed(&path, &yaml).map_err(|source| EmitError::Write {
+        path: path.clone(),
+        source,
+    })?;
     Ok(EmitReport { path, changed })
+}
+
+/// Why [`try_emit`] wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// The pipeline does not compile (the error names the task and what to write instead).
+    #[error("pipeline `{pipeline}` does not compile to Argo: {source}")]
+    Compile {
+        /// The pipeline's name.
+        pipeline: String,
+        /// What the compiler found.
+        source: CompileError,
+    },
+    /// The manifest could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The manifest's path.
+        path: PathBuf,
+        /// What writing it gave.
+        source: std::io::Error,
+    },
 }
 
 /// What [`try_emit`] wrote.

@@ -41,6 +41,7 @@
 //! ```
 
 use crate::cli_run::RunFailure;
+use crate::compile::CompileError;
 use crate::component::{registered, ComponentSpec};
 use crate::pipeline::Pipeline;
 use crate::runtime::{run_component, RunContext};
@@ -173,11 +174,13 @@ impl ComponentArgs {
 }
 
 /// Writes `text` to stdout; a reader that went away (`| head -1`) ends the output quietly.
-pub fn print_quietly(text: &str) -> Result<(), String> {
+pub fn print_quietly(text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(std::io::Error::new(e.kind(), format!("stdout: {e}")))
+        }
         _ => Ok(()),
     }
 }
@@ -198,7 +201,12 @@ impl PipelineCommand {
     }
 
     fn try_execute(self, pipeline: impl FnOnce() -> Pipeline) -> Result<(), RunFailure> {
-        let failed = |message: String| RunFailure { message, code: 1 };
+        fn failed(error: impl std::fmt::Display) -> RunFailure {
+            RunFailure {
+                message: error.to_string(),
+                code: 1,
+            }
+        }
         match self {
             PipelineCommand::Component(args) => {
                 run_component(&args.context()).map_err(|e| RunFailure {
@@ -228,7 +236,7 @@ impl PipelineCommand {
             }
             PipelineCommand::List => {
                 let mut text = String::new();
-                for r in registered().map_err(|e| failed(e.to_string()))? {
+                for r in registered().map_err(failed)? {
                     let spec = (r.spec)();
                     let summary = spec.description.lines().next().unwrap_or_default();
                     text.push_str(&format!("{:<24} {summary}\n", spec.name));
@@ -239,13 +247,12 @@ impl PipelineCommand {
             PipelineCommand::Store(command) => command.execute().map_err(failed),
             PipelineCommand::Describe { name: None } => {
                 let json = serde_json::to_string_pretty(&describe_pipeline(&pipeline()))
-                    .map_err(|e| failed(e.to_string()))?;
+                    .map_err(failed)?;
                 print_quietly(&(json + "\n")).map_err(failed)
             }
             PipelineCommand::Describe { name: Some(name) } => {
                 let spec = find_spec(&name)?;
-                let json =
-                    serde_json::to_string_pretty(&spec).map_err(|e| failed(e.to_string()))?;
+                let json = serde_json::to_string_pretty(&spec).map_err(failed)?;
                 print_quietly(&(json + "\n")).map_err(failed)
             }
         }
@@ -298,14 +305,17 @@ fn describe_pipeline(pipeline: &Pipeline) -> serde_json::Value {
 }
 
 /// Compiles `pipeline` to YAML of the given kind.
-pub fn render(pipeline: &Pipeline, kind: Kind, schedule: Option<&str>) -> Result<String, String> {
-    let compiled = pipeline.compile().map_err(|e| e.to_string())?;
-    let rendered = match kind {
+pub fn render(
+    pipeline: &Pipeline,
+    kind: Kind,
+    schedule: Option<&str>,
+) -> Result<String, CompileError> {
+    let compiled = pipeline.compile()?;
+    match kind {
         Kind::Workflow => compiled.to_yaml(),
         Kind::Template => compiled.render(&compiled.workflow_template()),
         Kind::Cron => compiled.render(&compiled.cron_workflow(schedule.unwrap_or("0 0 * * *"))),
-    };
-    rendered.map_err(|e| e.to_string())
+    }
 }
 
 /// What [`crate::argo::lint_workflow`] finds in the compiled workflow (no artifact repository is

@@ -53,7 +53,7 @@ impl StoreCommand {
                     let action = if report.removed { "removed" } else { "corrupt" };
                     text.push_str(&format!("  {action}: {key}\n"));
                 }
-                print_quietly(&text)?;
+                print_quietly(&text).map_err(|e| e.to_string())?;
                 if report.corrupt.is_empty() || report.removed {
                     Ok(())
                 } else {
@@ -74,6 +74,7 @@ impl StoreCommand {
                     report.removed_blobs,
                     report.freed_bytes
                 ))
+                .map_err(|e| e.to_string())
             }
         }
     }

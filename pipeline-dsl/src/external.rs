@@ -24,16 +24,17 @@
 //!     fn resolve(self, base: &Path) -> Self {
 //!         CsvPath(base.join(self.0))
 //!     }
-//!     fn fingerprint(&self) -> Result<Option<String>, String> {
-//!         pipeline_dsl::external::file_digest(&self.0).map(Some)
+//!     fn fingerprint(&self) -> Result<Option<String>, pipeline_dsl::BoxError> {
+//!         Ok(Some(pipeline_dsl::external::file_digest(&self.0)?))
 //!     }
 //! }
 //! pipeline_dsl::external_data!(CsvPath);
 //! ```
 
-use crate::param::{decode, encode, Parameter};
+use crate::param::{decode, encode, ParamError, Parameter};
+use crate::runtime::BoxError;
 use std::any::TypeId;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A parameter type whose value names data outside the pipeline. See the [module](self) docs.
 pub trait ExternalData: Parameter {
@@ -42,15 +43,39 @@ pub trait ExternalData: Parameter {
     fn resolve(self, base: &Path) -> Self;
     /// What identifies the current content of the data (a digest, validators), or `None` when
     /// the value fixes the content itself (data built into the binary).
-    fn fingerprint(&self) -> Result<Option<String>, String>;
+    fn fingerprint(&self) -> Result<Option<String>, BoxError>;
+}
+
+/// Why a parameter naming outside data could not be resolved or fingerprinted.
+#[derive(Debug, thiserror::Error)]
+pub enum ExternalDataError {
+    /// The text is not a value of the parameter's type.
+    #[error("{}", .0.message)]
+    Decode(#[from] ParamError),
+    /// The resolved value could not be written back as parameter text.
+    #[error("{0}")]
+    Encode(#[from] serde_json::Error),
+    /// [`ExternalData::fingerprint`] failed (the file or URL cannot be read).
+    #[error("{0}")]
+    Fingerprint(BoxError),
+}
+
+/// A file that could not be read to its end by [`file_digest`].
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct FileDigestError {
+    /// The file.
+    pub path: PathBuf,
+    /// What reading it gave.
+    pub source: std::io::Error,
 }
 
 /// The type-erased hooks of one [`ExternalData`] type, registered with
 /// [`external_data!`](crate::external_data).
 pub struct ExternalDataHook {
     type_id: fn() -> TypeId,
-    resolve: fn(&str, &Path) -> Result<String, String>,
-    fingerprint: fn(&str) -> Result<Option<String>, String>,
+    resolve: fn(&str, &Path) -> Result<String, ExternalDataError>,
+    fingerprint: fn(&str) -> Result<Option<String>, ExternalDataError>,
 }
 
 inventory::collect!(ExternalDataHook);
@@ -73,32 +98,36 @@ impl ExternalDataHook {
     }
 
     /// Resolves parameter text (as it travels on the command line) against `base`.
-    pub fn resolve(&self, text: &str, base: &Path) -> Result<String, String> {
+    pub fn resolve(&self, text: &str, base: &Path) -> Result<String, ExternalDataError> {
         (self.resolve)(text, base)
     }
 
     /// The fingerprint of parameter text.
-    pub fn fingerprint(&self, text: &str) -> Result<Option<String>, String> {
+    pub fn fingerprint(&self, text: &str) -> Result<Option<String>, ExternalDataError> {
         (self.fingerprint)(text)
     }
 }
 
-fn resolve_text<T: ExternalData>(text: &str, base: &Path) -> Result<String, String> {
-    let value: T = decode("value", text).map_err(|e| e.message)?;
-    encode(&value.resolve(base)).map_err(|e| e.to_string())
+fn resolve_text<T: ExternalData>(text: &str, base: &Path) -> Result<String, ExternalDataError> {
+    let value: T = decode("value", text)?;
+    Ok(encode(&value.resolve(base))?)
 }
 
-fn fingerprint_text<T: ExternalData>(text: &str) -> Result<Option<String>, String> {
-    let value: T = decode("value", text).map_err(|e| e.message)?;
-    value.fingerprint()
+fn fingerprint_text<T: ExternalData>(text: &str) -> Result<Option<String>, ExternalDataError> {
+    let value: T = decode("value", text)?;
+    value.fingerprint().map_err(ExternalDataError::Fingerprint)
 }
 
 /// `sha256=<hex>` of a file's content, streamed; the error names the file.
-pub fn file_digest(path: &Path) -> Result<String, String> {
+pub fn file_digest(path: &Path) -> Result<String, FileDigestError> {
     use sha2::{Digest, Sha256};
-    let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::File::open(path)
+        .and_then(|mut file| std::io::copy(&mut file, &mut hasher))
+        .map_err(|source| FileDigestError {
+            path: path.to_owned(),
+            source,
+        })?;
     let hex: String = hasher
         .finalize()
         .iter()

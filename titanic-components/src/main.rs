@@ -68,6 +68,7 @@ fn submit(args: &pipeline_remote::argo::SubmitArgs) -> ExitCode {
             pipeline_dsl::cli::Kind::Workflow,
             None,
         )
+        .map_err(|e| e.to_string())
     };
     match args.run(compiled, &mut std::io::stdout()) {
         Ok(Outcome::Submitted(_)) => ExitCode::SUCCESS,

@@ -38,8 +38,8 @@ impl ExternalData for TextFile {
     fn resolve(self, base: &Path) -> Self {
         TextFile(base.join(self.0))
     }
-    fn fingerprint(&self) -> std::result::Result<Option<String>, String> {
-        file_digest(&self.0).map(Some)
+    fn fingerprint(&self) -> std::result::Result<Option<String>, pipeline_dsl::BoxError> {
+        Ok(Some(file_digest(&self.0)?))
     }
 }
 

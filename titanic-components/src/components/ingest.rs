@@ -66,15 +66,13 @@ impl ExternalData for Source {
         }
     }
 
-    fn fingerprint(&self) -> std::result::Result<Option<String>, String> {
-        match self {
+    fn fingerprint(&self) -> std::result::Result<Option<String>, BoxError> {
+        Ok(match self {
             // Built into the binary, whose digest is already part of every cache key.
-            Source::Bundled => Ok(None),
-            Source::File(path) => file_digest(path).map(Some),
-            Source::Remote(url) => remote::content_version(url)
-                .map(Some)
-                .map_err(|e| e.to_string()),
-        }
+            Source::Bundled => None,
+            Source::File(path) => Some(file_digest(path)?),
+            Source::Remote(url) => Some(remote::content_version(url)?),
+        })
     }
 }
 
