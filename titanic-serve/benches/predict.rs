@@ -217,11 +217,11 @@ fn main() {
                 time: std::time::SystemTime::now(),
                 method: Method::POST,
                 route: "/predict",
-                path: "/predict".into(),
+                path: None,
                 status: 200,
                 latency_ms: 0.123,
                 model_version: model.version.clone(),
-                inputs: value.clone(),
+                inputs: beacon::Json::Text(body.to_vec()),
                 output: answer.output.clone(),
             };
             line.clear();
