@@ -114,6 +114,7 @@ fn main() {
         src,
         "titanic".into(),
         1 << 20,
+        std::time::Duration::from_secs(30),
     ));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -102,6 +102,13 @@ impl BodyError {
             format!("the body is larger than the limit of {limit} bytes"),
         )
     }
+
+    fn too_slow(timeout: std::time::Duration) -> Self {
+        Self(
+            408,
+            format!("the body did not arrive within {timeout:?} (--body-timeout)"),
+        )
+    }
 }
 
 /// The body of a POST, read under `limit` bytes.
@@ -215,7 +222,10 @@ where
         }
         // Every route that takes a body reads and parses it here, once.
         Some((r, name, version)) if r.method() == Method::POST => {
-            match read_body(body, length, app.body_limit).await {
+            let read = read_body(body, length, app.body_limit);
+            let read = tokio::time::timeout(app.body_timeout, read).await;
+            let read = read.unwrap_or_else(|_| Err(BodyError::too_slow(app.body_timeout)));
+            match read {
                 Err(BodyError(status, message)) => {
                     error(Some(r), path, status, message, &model.version, started)
                 }
