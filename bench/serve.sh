@@ -48,10 +48,16 @@ t1=$(date +%s%N)
 polls=$((polls + 1))   # the successful poll is a request too (failed ones never connected)
 
 demo='{"PassengerId":892,"Name":"Kelly, Mr. James","Pclass":3,"Age":34.5,"SibSp":0,"Parch":0,"Fare":7.8292,"Sex":"male","Embarked":"Q"}'
+# The tail past p99 (wrk --latency stops there), from wrk's own histogram (microseconds).
+tail_lua='function done(summary, latency, requests)
+  io.write(string.format("TAIL p99.9 %d max %d\n", latency:percentile(99.9), latency.max))
+end'
+echo "$tail_lua" >"$work/trivial.lua"
 cat >"$work/predict.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '$demo'
 wrk.headers["Content-Type"] = "application/json"
+$tail_lua
 LUA
 
 # 16 kinds of bad requests, cycled; every thread counts the 5xx it sees.
@@ -121,11 +127,14 @@ ms() { # wrk latency (e.g. 850.00us, 1.20ms, 2.00s) -> ms
 rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
 cpu_us() { awk -v t="$(cat "$work/$1.ticks")" -v n="$(cat "$work/$1.count")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }'; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$work/$1.txt"; }
+tail_ms() { awk '/^TAIL/ { printf "p99.9 %.3f ms  max %.3f ms", $3 / 1000, $5 / 1000 }' "$work/$1.txt"; }
 
-run_wrk trivial /health
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+run_wrk trivial /health "$work/trivial.lua"
 run_wrk predict /predict "$work/predict.lua"
 run_wrk malformed /predict "$work/malformed.lua"
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 kill -TERM "$pid"; wait "$pid" || true; pid=
 
 sent=$(( $(cat "$work/trivial.count") + $(cat "$work/predict.count") + $(cat "$work/malformed.count") + polls ))
@@ -133,10 +142,11 @@ lines=$(cat "$work"/beacon/beacon.log* | wc -l)
 partial=$(for f in "$work"/beacon/beacon.log*; do tail -c1 "$f" | od -An -c | grep -vc '\\n' || true; done | awk '{s += $1} END {print s + 0}')
 trivial=$(rps trivial); predict=$(rps predict)
 echo "== titanic-serve, $conns connections, $threads wrk threads, ${duration}s per run, $(nproc) cores =="
+echo "host load (1/5/15 min): $load_before before, $load_after after (other processes compete for the cores)"
 echo "binary size:            $(stat -c %s "$serve" | awk '{printf "%.1f MiB", $1 / 1048576}')"
 echo "start-up (to first 200): $(( (t1 - t0) / 1000000 )) ms"
-echo "trivial /health:        $trivial req/s  p50 $(ms "$(pct trivial 50%)") ms  p99 $(ms "$(pct trivial 99%)") ms"
-echo "/predict (demo body):   $predict req/s  p50 $(ms "$(pct predict 50%)") ms  p99 $(ms "$(pct predict 99%)") ms"
+echo "trivial /health:        $trivial req/s  p50 $(ms "$(pct trivial 50%)") ms  p99 $(ms "$(pct trivial 99%)") ms  $(tail_ms trivial)"
+echo "/predict (demo body):   $predict req/s  p50 $(ms "$(pct predict 50%)") ms  p99 $(ms "$(pct predict 99%)") ms  $(tail_ms predict)"
 echo "/predict / trivial:     $(awk -v a="$predict" -v b="$trivial" 'BEGIN { printf "%.2f", a / b }')"
 # Server CPU per request (user + system): unlike requests/s, barely moved by other load on the host.
 echo "server CPU per request: /health $(cpu_us trivial) us, /predict $(cpu_us predict) us, ratio $(awk -v a="$(cpu_us trivial)" -v b="$(cpu_us predict)" 'BEGIN { printf "%.2f", a / b }')"

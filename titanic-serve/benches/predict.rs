@@ -114,6 +114,7 @@ fn main() {
         src,
         "titanic".into(),
         1 << 20,
+        std::time::Duration::from_secs(30),
     ));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -217,11 +218,11 @@ fn main() {
                 time: std::time::SystemTime::now(),
                 method: Method::POST,
                 route: "/predict",
-                path: "/predict".into(),
+                path: None,
                 status: 200,
                 latency_ms: 0.123,
                 model_version: model.version.clone(),
-                inputs: value.clone(),
+                inputs: beacon::Json::Text(body.to_vec()),
                 output: answer.output.clone(),
             };
             line.clear();

@@ -5,6 +5,7 @@ use crate::beacon::Beacon;
 use crate::metrics::Metrics;
 use crate::source::{Loaded, ModelSource};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 /// What every handler can reach.
 pub struct App {
@@ -19,6 +20,8 @@ pub struct App {
     pub model_name: String,
     /// Largest request body, in bytes.
     pub body_limit: usize,
+    /// Time a request's body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 /// The `metadata.model` of the demo's envelope.
@@ -33,6 +36,7 @@ impl App {
         source: ModelSource,
         model_name: String,
         body_limit: usize,
+        body_timeout: Duration,
     ) -> Self {
         metrics.serving(&model_name, &loaded.version);
         Self {
@@ -42,6 +46,7 @@ impl App {
             source,
             model_name,
             body_limit,
+            body_timeout,
         }
     }
 

@@ -10,16 +10,65 @@ use serde_json::Value;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 use tokio::sync::{mpsc, oneshot};
 use warp::http::Method;
 
 /// Lines queued before a handler waits for the writer (back-pressure, never a dropped line).
 const QUEUE: usize = 4096;
 
+/// How long the writer lets lines gather after writing a batch, while requests keep coming.
+/// Handlers then queue without waking it (a futex wake per line cost more CPU than encoding
+/// the line), and `beacon.log` gets one `write` per batch; lines reach the file at most this
+/// much later.
+const BATCH: Duration = Duration::from_millis(2);
+
 enum Msg {
     Record(Record),
     Stop(oneshot::Sender<io::Result<u64>>),
+}
+
+/// A JSON value of a beacon line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// JSON text, valid (a request body that parsed, a response's encoded data): written as
+    /// it is, its line breaks (whitespace between tokens in valid JSON) turned into spaces.
+    Text(Vec<u8>),
+    /// A value, encoded by the writer.
+    Value(Value),
+}
+
+impl Json {
+    /// `null`.
+    pub const NULL: Json = Json::Value(Value::Null);
+
+    /// Appends the value to `out` on one line, `redact`ed fields left out.
+    fn write(self, redact_fields: &[String], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Json::Text(text) if redact_fields.is_empty() => {
+                out.extend(text.iter().map(|&b| match b {
+                    b'\n' | b'\r' => b' ',
+                    b => b,
+                }));
+                Ok(())
+            }
+            Json::Text(text) => {
+                Json::Value(serde_json::from_slice(&text)?).write(redact_fields, out)
+            }
+            Json::Value(mut v) => {
+                redact(&mut v, redact_fields);
+                serde_json::to_writer(out, &v)
+            }
+        }
+    }
+
+    /// The value (parsing the text).
+    pub fn to_value(&self) -> serde_json::Result<Value> {
+        match self {
+            Json::Text(text) => serde_json::from_slice(text),
+            Json::Value(v) => Ok(v.clone()),
+        }
+    }
 }
 
 /// One request as the beacon records it (encoded as a JSON line by the writer thread).
@@ -31,52 +80,57 @@ pub struct Record {
     pub method: Method,
     /// The route pattern (e.g. `/v2/models/{name}/infer`), or `unmatched`.
     pub route: &'static str,
-    /// The request path as sent (at most 256 characters).
-    pub path: String,
+    /// The request path as sent (at most 256 characters); `None` when it is `route` itself.
+    pub path: Option<String>,
     /// Response status code.
     pub status: u16,
     /// Time to build the response, in milliseconds.
     pub latency_ms: f64,
     /// Version of the model that answered (the one current when the request arrived).
     pub model_version: String,
-    /// The request's inputs (parsed JSON, or the raw text when it was not JSON), redacted.
-    pub inputs: Value,
-    /// What the server answered (predictions or the error).
-    pub output: Value,
+    /// The request's inputs (its JSON, or the raw text when it was not JSON), redacted.
+    pub inputs: Json,
+    /// What the server answered (predictions or the error), redacted.
+    pub output: Json,
 }
 
-/// A record as its line says it.
+/// The fields of a line before its inputs and output.
 #[derive(Serialize)]
-struct Line<'a> {
-    time: String,
+struct Head<'a> {
+    #[serde(serialize_with = "rfc3339_millis")]
+    time: SystemTime,
     method: &'a str,
     route: &'a str,
     path: &'a str,
     status: u16,
     latency_ms: f64,
     model_version: &'a str,
-    inputs: &'a Value,
-    output: &'a Value,
+}
+
+fn rfc3339_millis<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&humantime::format_rfc3339_millis(*t))
 }
 
 impl Record {
     /// Appends the record's JSON line (with its newline) to `out`, `redact`ed fields left out
     /// (the writer thread does this; public for the benchmark).
-    pub fn encode(mut self, redact_fields: &[String], out: &mut Vec<u8>) -> serde_json::Result<()> {
-        redact(&mut self.inputs, redact_fields);
-        let line = Line {
-            time: humantime::format_rfc3339_millis(self.time).to_string(),
+    pub fn encode(self, redact_fields: &[String], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let head = Head {
+            time: self.time,
             method: self.method.as_str(),
             route: self.route,
-            path: &self.path,
+            path: self.path.as_deref().unwrap_or(self.route),
             status: self.status,
             latency_ms: self.latency_ms,
             model_version: &self.model_version,
-            inputs: &self.inputs,
-            output: &self.output,
         };
-        serde_json::to_writer(&mut *out, &line)?;
-        out.push(b'\n');
+        serde_json::to_writer(&mut *out, &head)?;
+        out.pop(); // the head's closing brace: the line goes on
+        out.extend_from_slice(b",\"inputs\":");
+        self.inputs.write(redact_fields, out)?;
+        out.extend_from_slice(b",\"output\":");
+        self.output.write(redact_fields, out)?;
+        out.extend_from_slice(b"}\n");
         Ok(())
     }
 }
@@ -189,36 +243,43 @@ struct FileState {
 
 impl FileState {
     fn run(&mut self, mut rx: mpsc::Receiver<Msg>) {
+        // Parks on the queue only when it is idle; under load, sleeps between batches.
         while let Some(msg) = rx.blocking_recv() {
             let mut next = Some(msg);
-            // Write everything already queued, then flush once.
-            while let Some(msg) = next.take() {
-                match msg {
-                    Msg::Record(record) => {
-                        let mut line = std::mem::take(&mut self.line);
-                        line.clear();
-                        match record.encode(&self.redact, &mut line) {
-                            Ok(()) => {
-                                if let Err(e) = self.write(&line) {
-                                    tracing::error!("beacon {}: {e}", self.path.display());
-                                }
-                            }
-                            Err(e) => tracing::error!("beacon: cannot encode a record: {e}"),
+            while let Some(first) = next.take() {
+                let mut msg = Some(first);
+                while let Some(m) = msg.take() {
+                    match m {
+                        Msg::Record(record) => self.record(record),
+                        Msg::Stop(reply) => {
+                            let _ = reply.send(self.sync().map(|()| self.lines));
+                            return;
                         }
-                        self.line = line;
                     }
-                    Msg::Stop(reply) => {
-                        let _ = reply.send(self.sync().map(|()| self.lines));
-                        return;
-                    }
+                    msg = rx.try_recv().ok();
                 }
+                if let Err(e) = self.out.flush() {
+                    tracing::error!("beacon {}: {e}", self.path.display());
+                }
+                std::thread::sleep(BATCH);
                 next = rx.try_recv().ok();
-            }
-            if let Err(e) = self.out.flush() {
-                tracing::error!("beacon {}: {e}", self.path.display());
             }
         }
         let _ = self.sync();
+    }
+
+    fn record(&mut self, record: Record) {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        match record.encode(&self.redact, &mut line) {
+            Ok(()) => {
+                if let Err(e) = self.write(&line) {
+                    tracing::error!("beacon {}: {e}", self.path.display());
+                }
+            }
+            Err(e) => tracing::error!("beacon: cannot encode a record: {e}"),
+        }
+        self.line = line;
     }
 
     fn write(&mut self, line: &[u8]) -> io::Result<()> {
@@ -277,12 +338,19 @@ mod tests {
             time: SystemTime::now(),
             method: Method::POST,
             route: "/predict",
-            path: "/predict".into(),
+            path: None,
             status: 200,
             latency_ms: 0.1,
             model_version: "v".into(),
-            inputs: json!({"Name": format!("Passenger {i}"), "Age": 30}),
-            output: json!({"SurvivalChance": 0.5}),
+            // Half as JSON text (with line breaks between tokens, as a client may send it).
+            inputs: if i % 2 == 0 {
+                Json::Text(
+                    format!("{{\n  \"Name\": \"Passenger {i}\",\r\n  \"Age\": 30\n}}").into(),
+                )
+            } else {
+                Json::Value(json!({"Name": format!("Passenger {i}"), "Age": 30}))
+            },
+            output: Json::Text(br#"{"SurvivalChance":0.5,"Name":"x"}"#.to_vec()),
         }
     }
 
@@ -320,6 +388,8 @@ mod tests {
             for line in text.lines() {
                 let v: Value = serde_json::from_str(line).unwrap();
                 assert_eq!(v["inputs"], json!({"Age": 30}));
+                assert_eq!(v["output"], json!({"SurvivalChance": 0.5}));
+                assert_eq!(v["path"], "/predict");
                 let time = v["time"].as_str().unwrap();
                 assert!(humantime::parse_rfc3339(time).is_ok(), "{time}");
                 assert_eq!((time.len(), &time[23..]), (24, "Z"), "{time}");
@@ -328,6 +398,14 @@ mod tests {
         }
         assert_eq!(lines, 2000);
         assert!(dir.path().join("beacon.log.3").exists());
+    }
+
+    #[test]
+    fn json_text_is_written_as_sent_on_one_line() {
+        let mut out = Vec::new();
+        let text = b"{\"a\":\r\n [1,\n2], \"b\": \"\\n\"}".to_vec();
+        Json::Text(text).write(&[], &mut out).unwrap();
+        assert_eq!(out, b"{\"a\":   [1, 2], \"b\": \"\\n\"}");
     }
 
     #[test]

@@ -51,6 +51,23 @@ pub struct Args {
     /// Largest request body accepted, in bytes; larger bodies get 413.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub body_limit: usize,
+    /// Seconds a client may take to send a request's header, from the connection's opening or
+    /// the request's first byte; then the connection is closed (a client that connects and sends
+    /// nothing, or dribbles its header, holds no connection longer).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub header_timeout: u64,
+    /// Seconds a client may take to send a request's body once its header arrived; then it gets
+    /// 408 and the connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub body_timeout: u64,
+    /// Seconds a keep-alive connection may stay silent after a response before it is closed
+    /// (above the idle timeout of a load balancer in front, e.g. 60 s for AWS's).
+    #[arg(long, value_name = "SECONDS", default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
+    /// Connections open at once; at the cap the server stops accepting until one closes (new
+    /// clients wait in the kernel's listen queue). Keep it under the open-files limit (`ulimit -n`).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
     /// Check the model's file or S3 object every SECONDS and reload it when it changed; with
     /// `models:/NAME@ALIAS`, follow the alias to whatever version it points at (SIGHUP reloads at
     /// once in any case).

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod beacon;
 pub mod cli;
+pub mod deadline;
 pub mod demo;
 pub mod fields;
 pub mod metrics;
@@ -70,6 +71,7 @@ async fn serve(
         source,
         args.model_name.clone(),
         args.body_limit,
+        Duration::from_secs(args.body_timeout),
     ));
     // Signal handlers before the first request can be served (SIGHUP and SIGTERM would
     // otherwise kill the process).
@@ -86,9 +88,19 @@ async fn serve(
     }
     let stop = Arc::new(tokio::sync::Notify::new());
     let stopped = Arc::clone(&stop);
-    let mut server = tokio::spawn(server::serve(listener, Arc::clone(&app), async move {
-        stopped.notified().await
-    }));
+    let limits = server::Limits {
+        timeouts: deadline::Timeouts {
+            header: Duration::from_secs(args.header_timeout),
+            idle: Duration::from_secs(args.idle_timeout),
+        },
+        max_connections: args.max_connections as usize,
+    };
+    let mut server = tokio::spawn(server::serve(
+        listener,
+        Arc::clone(&app),
+        limits,
+        async move { stopped.notified().await },
+    ));
     tracing::info!(%version, "serving {} on http://{addr}", app.source);
     tokio::select! {
         _ = &mut server => {}

@@ -2,7 +2,7 @@
 //! version, reloads, beacon lines.
 
 use prometheus::{
-    exponential_buckets, Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec,
+    exponential_buckets, Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
     IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
@@ -19,6 +19,10 @@ pub struct Metrics {
     pub reloads: IntCounterVec,
     /// Passengers scored.
     pub predictions: IntCounter,
+    /// Connections open.
+    pub connections: IntGauge,
+    /// Connections closed because a request header or the next request did not come in time.
+    pub timeouts: IntCounter,
 }
 
 impl Metrics {
@@ -62,7 +66,14 @@ impl Metrics {
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(model.clone()))?;
         registry.register(Box::new(reloads.clone()))?;
+        let connections = IntGauge::new("titanic_http_connections", "HTTP connections open")?;
+        let timeouts = IntCounter::new(
+            "titanic_http_connection_timeouts_total",
+            "Connections closed because a request header or the next request did not come in time",
+        )?;
         registry.register(Box::new(predictions.clone()))?;
+        registry.register(Box::new(connections.clone()))?;
+        registry.register(Box::new(timeouts.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -70,6 +81,8 @@ impl Metrics {
             model,
             reloads,
             predictions,
+            connections,
+            timeouts,
         })
     }
 

@@ -2,7 +2,7 @@
 //! record metrics and the beacon line. Nothing a client sends can make it answer 5xx.
 
 use crate::app::App;
-use crate::beacon::Record;
+use crate::beacon::{Json, Record};
 use crate::demo::{self, Answer};
 use crate::v2;
 use bytes::Buf;
@@ -102,6 +102,13 @@ impl BodyError {
             format!("the body is larger than the limit of {limit} bytes"),
         )
     }
+
+    fn too_slow(timeout: std::time::Duration) -> Self {
+        Self(
+            408,
+            format!("the body did not arrive within {timeout:?} (--body-timeout)"),
+        )
+    }
 }
 
 /// The body of a POST, read under `limit` bytes.
@@ -145,21 +152,25 @@ fn parse_json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))
 }
 
-/// The parsed JSON of a body (moved into the beacon's `inputs` once answered), or the raw text
-/// when it is not JSON.
-fn into_inputs(bytes: &[u8], parsed: Result<Value, String>) -> Value {
-    parsed.unwrap_or_else(|_| json!({ "raw": clip(&String::from_utf8_lossy(bytes), 1024) }))
+/// The beacon's `inputs`: the body as sent when it is JSON (moved, not encoded again), or its
+/// raw text.
+fn into_inputs(bytes: Vec<u8>, parsed: &Result<Value, String>) -> Json {
+    match parsed {
+        Ok(_) => Json::Text(bytes),
+        Err(_) => Json::Value(json!({ "raw": clip(&String::from_utf8_lossy(&bytes), 1024) })),
+    }
 }
 
 fn json_answer(status: u16, value: &Value) -> Answer {
+    let body = serde_json::to_vec(value).unwrap_or_default();
     Answer {
         status,
-        body: serde_json::to_vec(value).unwrap_or_default(),
         output: if status >= 400 {
-            value.clone()
+            Json::Text(body.clone())
         } else {
-            Value::Null
+            Json::NULL
         },
+        body,
         scored: 0,
     }
 }
@@ -197,7 +208,7 @@ where
     let time = SystemTime::now();
     let model = app.current();
     let found = route(path);
-    let mut inputs = Value::Null;
+    let mut inputs = Json::NULL;
     let mut allow = None;
     let answer = match found {
         None => {
@@ -211,14 +222,17 @@ where
         }
         // Every route that takes a body reads and parses it here, once.
         Some((r, name, version)) if r.method() == Method::POST => {
-            match read_body(body, length, app.body_limit).await {
+            let read = read_body(body, length, app.body_limit);
+            let read = tokio::time::timeout(app.body_timeout, read).await;
+            let read = read.unwrap_or_else(|_| Err(BodyError::too_slow(app.body_timeout)));
+            match read {
                 Err(BodyError(status, message)) => {
                     error(Some(r), path, status, message, &model.version, started)
                 }
                 Ok(bytes) => {
                     let parsed = parse_json(&bytes);
                     let a = answer(&app, &model, r, name, version, Some(&parsed), started);
-                    inputs = into_inputs(&bytes, parsed);
+                    inputs = into_inputs(bytes, &parsed);
                     a
                 }
             }
@@ -267,13 +281,13 @@ fn answer(
         Route::Metrics => Answer {
             status: 200,
             body: app.metrics.render().into_bytes(),
-            output: Value::Null,
+            output: Json::NULL,
             scored: 0,
         },
         Route::Schema => Answer {
             status: 200,
             body: model.schema.clone(),
-            output: Value::Null,
+            output: Json::NULL,
             scored: 0,
         },
         Route::Predict | Route::PredictBatch => demo::predict(
@@ -299,7 +313,7 @@ fn answer(
                 Ok((resp, n)) => {
                     let value = serde_json::to_value(&resp).unwrap_or(Value::Null);
                     let mut a = json_answer(200, &value);
-                    a.output = json!({"outputs": value["outputs"]});
+                    a.output = Json::Value(json!({"outputs": value["outputs"]}));
                     a.scored = n;
                     a
                 }
@@ -323,7 +337,7 @@ struct Request<'a> {
 async fn finish(
     app: &App,
     req: Request<'_>,
-    inputs: Value,
+    inputs: Json,
     answer: Answer,
     allow: Option<Method>,
 ) -> Response {
@@ -349,7 +363,7 @@ async fn finish(
             time: req.time,
             method: req.method,
             route: pattern,
-            path: clip(req.path, 256).to_string(),
+            path: (req.path != pattern).then(|| clip(req.path, 256).to_string()),
             status: answer.status,
             latency_ms: (elapsed * 1e6).round() / 1e3,
             model_version: req.version.to_string(),
