@@ -119,6 +119,7 @@ pub struct OutputSpec {
 /// Whether an output is an artifact or an output parameter.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "role", rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum OutputKind {
     /// A file or directory passed through the artifact repository.
     Artifact {
@@ -158,6 +159,7 @@ impl std::fmt::Debug for Registration {
 
 /// Where a component is defined in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Site {
     /// Rust path of the function, e.g. `titanic_components::components::split::split`.
     pub function: &'static str,
