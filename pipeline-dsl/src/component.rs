@@ -119,6 +119,7 @@ pub struct OutputSpec {
 /// Whether an output is an artifact or an output parameter.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "role", rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum OutputKind {
     /// A file or directory passed through the artifact repository.
     Artifact {
@@ -158,6 +159,7 @@ impl std::fmt::Debug for Registration {
 
 /// Where a component is defined in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Site {
     /// Rust path of the function, e.g. `titanic_components::components::split::split`.
     pub function: &'static str,
@@ -190,46 +192,43 @@ pub struct DuplicateComponent {
 
 inventory::collect!(Registration);
 
-/// The components linked into this binary by name (sorted by their Rust path), built once.
-fn index() -> &'static BTreeMap<String, Vec<&'static Registration>> {
-    static INDEX: OnceLock<BTreeMap<String, Vec<&'static Registration>>> = OnceLock::new();
+/// The components linked into this binary by name, or the first name two of them share; built
+/// once. A duplicate anywhere refuses every lookup: a binary in which one name is ambiguous is
+/// misbuilt, and saying so at its first use beats running it until someone uses that name.
+fn index() -> &'static Result<BTreeMap<String, &'static Registration>, DuplicateComponent> {
+    static INDEX: OnceLock<Result<BTreeMap<String, &'static Registration>, DuplicateComponent>> =
+        OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: BTreeMap<String, Vec<&'static Registration>> = BTreeMap::new();
+        let mut by_name: BTreeMap<String, Vec<&'static Registration>> = BTreeMap::new();
         for r in inventory::iter::<Registration> {
-            index.entry((r.spec)().name).or_default().push(r);
+            by_name.entry((r.spec)().name).or_default().push(r);
         }
-        for same in index.values_mut() {
-            same.sort_by_key(|r| r.site.function);
-        }
-        index
+        by_name
+            .into_iter()
+            .map(|(name, mut same)| {
+                same.sort_by_key(|r| r.site.function);
+                match same[..] {
+                    [one] => Ok((name, one)),
+                    [first, second, ..] => Err(DuplicateComponent {
+                        name,
+                        first: first.site,
+                        second: second.site,
+                    }),
+                    [] => unreachable!("every name has a registration"),
+                }
+            })
+            .collect()
     })
-}
-
-fn unique(
-    name: &str,
-    same: &[&'static Registration],
-) -> Result<&'static Registration, DuplicateComponent> {
-    match same {
-        [one] => Ok(one),
-        [first, second, ..] => Err(DuplicateComponent {
-            name: name.to_owned(),
-            first: first.site,
-            second: second.site,
-        }),
-        [] => unreachable!("the index has no empty entries"),
-    }
 }
 
 /// Every component linked into this binary, sorted by name; an error when two share a name.
 pub fn registered() -> Result<Vec<&'static Registration>, DuplicateComponent> {
-    index()
-        .iter()
-        .map(|(name, same)| unique(name, same))
-        .collect()
+    let index = index().as_ref().map_err(Clone::clone)?;
+    Ok(index.values().copied().collect())
 }
 
-/// The registered component called `name` (`Ok(None)` when there is none); an error when two
-/// components linked into this binary have that name, since running it by name is ambiguous.
+/// The registered component called `name` (`Ok(None)` when there is none); an error when any two
+/// components linked into this binary share a name (see [`registered`]).
 pub fn find(name: &str) -> Result<Option<&'static Registration>, DuplicateComponent> {
-    index().get(name).map(|same| unique(name, same)).transpose()
+    Ok(index().as_ref().map_err(Clone::clone)?.get(name).copied())
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 /// Execution options of a component (from `#[component(...)]`) or of one task (from the
 /// [`Task`](crate::pipeline::Task) builder methods, which override the component's).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct TaskOptions {
     /// Container image; the pipeline's image when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,6 +46,7 @@ pub struct TaskOptions {
 
 /// CPU, memory and GPU requests and limits, as Kubernetes quantities (`500m`, `512Mi`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct Resources {
     /// CPU request.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,6 +67,7 @@ pub struct Resources {
 
 /// Retry policy of a task.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct Retry {
     /// Retries after the first attempt.
     pub limit: u32,
@@ -164,6 +167,7 @@ impl RetryPolicy {
 /// An environment variable taken from a key of a Kubernetes Secret; the manifest only names the
 /// Secret, it never holds the value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct SecretEnv {
     /// Variable name.
     pub name: String,
@@ -178,6 +182,7 @@ pub struct SecretEnv {
 
 /// A Kubernetes toleration.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct Toleration {
     /// Taint key.
     pub key: String,

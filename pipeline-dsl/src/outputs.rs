@@ -79,7 +79,7 @@ impl OutputPaths {
 )]
 pub trait OutputSlot {
     /// The handle type the pipeline builder hands out for this output.
-    type Handle: Copy;
+    type Handle: Copy + std::fmt::Debug;
     /// The spec of an output called `name`.
     fn spec(name: &'static str, description: &str) -> OutputSpec;
     /// The handle for output `name` of `task`.

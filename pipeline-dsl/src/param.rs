@@ -150,6 +150,7 @@ pub enum ValueSource {
 /// use pipeline_dsl::prelude::*;
 /// let fraction: Value<f64> = 0.2.into();
 /// let seed: Value<u64> = Value::literal(42);
+/// assert!(Value::try_literal(f64::NAN).is_err());
 /// # let _ = (fraction, seed);
 /// ```
 #[derive(Debug, PartialEq)]
@@ -188,9 +189,28 @@ impl<T> Value<T> {
 
 impl<T: Serialize> Value<T> {
     /// A literal value, fixed when the pipeline is compiled.
+    ///
+    /// # Panics
+    ///
+    /// When `value` cannot be written as a parameter (its serialization fails, or it holds a
+    /// non-finite number, which JSON cannot carry): a mistake in the pipeline's code, reported
+    /// while the pipeline is built rather than as a `null` the step cannot read. Use
+    /// [`Value::try_literal`] to handle it instead.
     pub fn literal(value: T) -> Self {
-        let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
-        Value::from_source(ValueSource::Literal(json))
+        Self::try_literal(value).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A literal value, or why it cannot be written as a parameter.
+    pub fn try_literal(value: T) -> Result<Self, ParamError> {
+        let error = |message: String| ParamError {
+            name: format!("literal {}", std::any::type_name::<T>()),
+            message,
+        };
+        if let Some(found) = crate::artifact::find_non_finite(&value) {
+            return Err(error(format!("non-finite number: {found}")));
+        }
+        let json = serde_json::to_value(&value).map_err(|e| error(e.to_string()))?;
+        Ok(Value::from_source(ValueSource::Literal(json)))
     }
 }
 

@@ -6,13 +6,14 @@
 pub use inventory;
 
 use crate::artifact::Artifact;
-use crate::component::{Bindings, ComponentSpec, InputSpec, ParamSpec, Registration, Site};
+use crate::component::{
+    Bindings, Component, ComponentSpec, InputSpec, ParamSpec, Registration, Site,
+};
 use crate::options::{Retry, RetryPolicy, SecretEnv, TaskOptions};
 use crate::outputs::Outputs;
 use crate::param::{Parameter, ValueSource};
 use crate::pipeline::ArtifactSource;
 use crate::runtime::{Input, RunContext, RunError};
-use std::marker::PhantomData;
 
 /// Builds the [`ComponentSpec`] of one component, option by option.
 #[must_use]
@@ -172,46 +173,68 @@ pub const fn registration(
     }
 }
 
-/// An artifact argument of type `A`. The generated code names this type wherever it uses the
-/// argument, so a type that is not an artifact gives one error (the same one at the same place,
-/// which rustc reports once) instead of one per use.
-pub struct ArtifactArg<A: Artifact>(PhantomData<A>);
-
-impl<A: Artifact> ArtifactArg<A> {
+/// An artifact argument: the generated code reaches an `Input<A>` argument's type only through
+/// `<A as ArtifactArg>::...`, spanned at the user's `A`. Every use fails on the same obligation
+/// with the same message, which rustc reports once, at the argument, instead of once per use
+/// (the blanket impl is hidden from the report, so its `A: Artifact` is not a second error).
+#[diagnostic::on_unimplemented(
+    message = "`Input<{Self}>` cannot be a component argument: `{Self}` is not an artifact type",
+    label = "not an artifact type",
+    note = "artifacts are `Dataset<R>`, `Json<T>`, `Model<T>`, `Metrics`, `Png`, `Html`, `Markdown`, \
+            `Collection<A>`, or your own type that implements `pipeline_dsl::Artifact`",
+    note = "a small value (a number, a string, a list) is a parameter: write `name: {Self}` \
+            without `Input<..>`, or wrap it in an artifact, e.g. `Input<Json<{Self}>>`"
+)]
+pub trait ArtifactArg: Sized {
     /// Adds the input `name` to the spec.
-    pub fn spec(builder: SpecBuilder, name: &str) -> SpecBuilder {
+    fn spec(builder: SpecBuilder, name: &str) -> SpecBuilder;
+    /// Reads the input `name`.
+    fn read(ctx: &RunContext, name: &str) -> Result<Input<Self>, RunError>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<A: Artifact> ArtifactArg for A {
+    fn spec(builder: SpecBuilder, name: &str) -> SpecBuilder {
         builder.input::<A>(name)
     }
-    /// Reads the input `name`.
-    pub fn read(ctx: &RunContext, name: &str) -> Result<Input<A>, RunError> {
+    fn read(ctx: &RunContext, name: &str) -> Result<Input<A>, RunError> {
         ctx.input::<A>(name)
     }
 }
 
-/// A parameter argument of type `T` (see [`ArtifactArg`]).
-pub struct ParamArg<T: Parameter>(PhantomData<T>);
-
-impl<T: Parameter> ParamArg<T> {
+/// A parameter argument (see [`ArtifactArg`]; the hidden obligation is `T: Parameter`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a component parameter: it is not serde + JsonSchema",
+    label = "not a parameter type",
+    note = "add `#[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]` to `{Self}` \
+            (numbers, `bool`, `String`, `Vec<T>`, `Option<T>` and maps of them already qualify)",
+    note = "a file-like value (a table, a model, a plot) is an artifact instead: take it as `Input<A>`"
+)]
+pub trait ParamArg: Sized {
     /// Adds the parameter `name` to the spec.
-    pub fn spec(builder: SpecBuilder, name: &str, doc: &str) -> SpecBuilder {
+    fn spec(builder: SpecBuilder, name: &str, doc: &str) -> SpecBuilder;
+    /// Reads the parameter `name`.
+    fn read(ctx: &RunContext, name: &str) -> Result<Self, RunError>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Parameter> ParamArg for T {
+    fn spec(builder: SpecBuilder, name: &str, doc: &str) -> SpecBuilder {
         builder.param::<T>(name, doc)
     }
-    /// Reads the parameter `name`.
-    pub fn read(ctx: &RunContext, name: &str) -> Result<T, RunError> {
+    fn read(ctx: &RunContext, name: &str) -> Result<T, RunError> {
         ctx.param::<T>(name)
     }
 }
 
-/// The outputs type `O` of a component (see [`ArtifactArg`]).
-pub struct OutputsOf<O: Outputs>(PhantomData<O>);
+/// Sets the outputs of component `C`'s spec. Generated code names the outputs type only in
+/// `type Outputs = ...`, where `Component` requires `Outputs` (one error there when it is not);
+/// here the bound follows from `C: Component`, so it adds none.
+pub fn outputs_spec<C: Component>(builder: SpecBuilder) -> SpecBuilder {
+    builder.outputs::<C::Outputs>()
+}
 
-impl<O: Outputs> OutputsOf<O> {
-    /// Sets the outputs of the spec.
-    pub fn spec(builder: SpecBuilder) -> SpecBuilder {
-        builder.outputs::<O>()
-    }
-    /// Writes the outputs.
-    pub fn write(ctx: &RunContext, outputs: &O) -> Result<(), RunError> {
-        ctx.write_outputs(outputs)
-    }
+/// Writes the outputs of component `C` (see [`outputs_spec`]).
+pub fn write_outputs<C: Component>(ctx: &RunContext, outputs: &C::Outputs) -> Result<(), RunError> {
+    ctx.write_outputs(outputs)
 }

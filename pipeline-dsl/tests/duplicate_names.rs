@@ -1,6 +1,7 @@
 //! Two components linked into one binary under the same name, from different modules: running
 //! by name would be ambiguous, so the registry, the compiler and the components binary refuse
-//! it, naming both definitions (the macro cannot see across modules or crates).
+//! the whole binary (every name, not only the shared one), naming both definitions (the macro
+//! cannot see across modules or crates).
 
 use pipeline_dsl::component::{find, registered};
 use pipeline_dsl::prelude::*;
@@ -45,19 +46,21 @@ fn find_names_both_definitions() {
     for part in [
         "two components are named `train`",
         "`duplicate_names::forests::train_forest` (",
-        "duplicate_names.rs:26)",
+        "duplicate_names.rs:27)",
         "`duplicate_names::trees::train_tree` (",
-        "duplicate_names.rs:15)",
+        "duplicate_names.rs:16)",
     ] {
         assert!(message.contains(part), "{part:?} not in {message:?}");
     }
 }
 
 #[test]
-fn other_names_are_still_found() {
-    let found = find("score").unwrap().expect("registered");
-    assert_eq!((found.spec)().name, "score");
-    assert!(find("nothing").unwrap().is_none());
+fn a_duplicate_refuses_every_name() {
+    // The binary is misbuilt: even a unique or unknown name names the duplicate.
+    for name in ["score", "nothing"] {
+        let err = find(name).unwrap_err();
+        assert_eq!(err.name, "train", "{name}");
+    }
 }
 
 #[test]
@@ -75,13 +78,23 @@ fn a_pipeline_using_the_name_does_not_compile() {
 }
 
 #[test]
-fn the_components_binary_runs_neither() {
-    let ctx = RunContext {
-        component: "train".into(),
-        ..Default::default()
-    };
-    match run_component(&ctx) {
-        Err(RunError::Duplicate(e)) => assert_eq!(e.name, "train"),
-        other => panic!("expected a duplicate-name error, got {other:?}"),
+fn the_components_binary_runs_none_of_them() {
+    for component in ["train", "score"] {
+        let ctx = RunContext {
+            component: component.into(),
+            ..Default::default()
+        };
+        match run_component(&ctx) {
+            Err(RunError::Duplicate(e)) => assert_eq!(e.name, "train"),
+            other => panic!("{component}: expected a duplicate-name error, got {other:?}"),
+        }
     }
+}
+
+#[test]
+fn a_pipeline_not_using_the_name_does_not_compile_either() {
+    let p = Pipeline::new("unique");
+    p.add(Score {});
+    let err = p.compile().unwrap_err().to_string();
+    assert!(err.contains("two components are named `train`"), "{err}");
 }

@@ -103,7 +103,16 @@ impl Options {
             "version" => self.version = Some(meta.value()?.parse()?),
             "gpu" => self.gpu = Some(meta.value()?.parse()?),
             "retries" => self.retries = Some(meta.value()?.parse()?),
-            "backoff" => self.backoff = Some(meta.value()?.parse()?),
+            "backoff" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                errors.ok(crate::duration::check("backoff", &lit, true));
+                self.backoff = Some(lit);
+            }
+            "timeout" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                errors.ok(crate::duration::check("timeout", &lit, false));
+                self.strings.push(("timeout", lit));
+            }
             "cache" => match meta.value()?.parse()? {
                 syn::Lit::Str(max_age) => self.strings.push(("cache", max_age)),
                 syn::Lit::Bool(b) if !b.value => self.never_cache = true,

@@ -35,6 +35,13 @@ impl Arg {
         }
     }
 
+    /// The argument's type (the artifact type for `Input<A>`).
+    fn ty(&self) -> &Type {
+        match self {
+            Arg::Artifact { ty, .. } | Arg::Param { ty, .. } => ty,
+        }
+    }
+
     /// The task struct's field for this argument.
     fn field(&self, krate: &syn::Path) -> TokenStream {
         match self {
@@ -114,20 +121,23 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         fnv1a(&format!("{version}{}", function.to_token_stream()))
     );
     let struct_doc = format!("{struct_doc}\n\n{description}");
-    // Every use of an argument's type goes through `ArtifactArg<T>` / `ParamArg<T>` at the type's
-    // span, so a type that does not qualify gives one error there instead of one per use.
-    let arg_specs = args.iter().map(|arg| match arg {
-        Arg::Artifact { ident, ty, .. } => {
-            let name = ident.to_string();
-            quote_spanned!(ty.span()=> #krate::__private::ArtifactArg::<#ty>::spec(builder, #name))
-        }
-        Arg::Param { ident, ty, doc } => {
-            let name = ident.to_string();
-            quote_spanned!(ty.span()=> #krate::__private::ParamArg::<#ty>::spec(builder, #name, #doc))
+    // Every use of an argument's type goes through `<T as ArtifactArg>` / `<T as ParamArg>`,
+    // spanned (crate path included) at the user's type: a type that does not qualify fails the
+    // same obligation at the same place each time, which rustc reports once, at the argument.
+    let arg_specs = args.iter().map(|arg| {
+        let name = arg.ident().to_string();
+        let (ty, span) = (arg.ty(), arg.ty().span());
+        let private = private_at(krate, span);
+        match arg {
+            Arg::Artifact { .. } => {
+                quote_spanned!(span=> <#ty as #private::ArtifactArg>::spec(builder, #name))
+            }
+            Arg::Param { doc, .. } => {
+                quote_spanned!(span=> <#ty as #private::ParamArg>::spec(builder, #name, #doc))
+            }
         }
     });
     let option_calls = options.builder_calls();
-    let outputs_of = quote_spanned!(outputs.span()=> #krate::__private::OutputsOf::<#outputs>);
     let bind_artifacts = args.iter().filter_map(|arg| match arg {
         Arg::Artifact { ident, .. } => {
             let name = ident.to_string();
@@ -148,16 +158,19 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let reads = args.iter().map(|arg| {
         let local = local(arg.ident());
         let name = arg.ident().to_string();
+        let (ty, span) = (arg.ty(), arg.ty().span());
+        let private = private_at(krate, span);
         match arg {
-            Arg::Artifact { ty, .. } => quote_spanned!(ty.span()=>
-                let #local = #krate::__private::ArtifactArg::<#ty>::read(ctx, #name)?;
+            Arg::Artifact { .. } => quote_spanned!(span=>
+                let #local = <#ty as #private::ArtifactArg>::read(ctx, #name)?;
             ),
-            Arg::Param { ty, .. } => quote_spanned!(ty.span()=>
-                let #local = #krate::__private::ParamArg::<#ty>::read(ctx, #name)?;
+            Arg::Param { .. } => quote_spanned!(span=>
+                let #local = <#ty as #private::ParamArg>::read(ctx, #name)?;
             ),
         }
     });
     let call_args = args.iter().map(|arg| local(arg.ident()));
+
     let site = quote_spanned!(fn_ident.span()=>
         ::core::concat!(::core::module_path!(), "::", #fn_name), ::core::file!(), ::core::line!()
     );
@@ -174,12 +187,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
 
         impl #krate::Component for #struct_ident {
+            // `Component` requires `Outputs` of this type: the one place that checks it.
             type Outputs = #outputs;
 
             fn spec() -> #krate::ComponentSpec {
                 let builder = #krate::__private::spec(#component_name, #description, #digest);
                 #(let builder = #arg_specs;)*
-                #outputs_of::spec(builder)
+                #krate::__private::outputs_spec::<Self>(builder)
                     #option_calls
                     .build()
             }
@@ -195,7 +209,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 #(#reads)*
                 let outputs = #fn_ident(#(#call_args),*)
                     .map_err(|e| ctx.failed(::core::convert::Into::into(e)))?;
-                #outputs_of::write(ctx, &outputs)
+                #krate::__private::write_outputs::<Self>(ctx, &outputs)
             }
         }
 
@@ -431,6 +445,12 @@ fn pascal_case(name: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// `krate::__private` with every token at `span`, so an error about a path through it points at
+/// the user's code that caused it rather than at the attribute.
+fn private_at(krate: &syn::Path, span: proc_macro2::Span) -> TokenStream {
+    crate::errors::respan(quote!(#krate::__private), span)
 }
 
 /// FNV-1a, to tell component versions apart (not cryptographic).

@@ -1,7 +1,7 @@
 //! Collecting every error of one macro input, so one expansion reports all its mistakes at once
 //! (next to a dummy expansion that keeps the rest of the crate from adding follow-up errors).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream, TokenTree};
 
 /// The errors found so far.
 #[derive(Default)]
@@ -54,4 +54,23 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     suggest(word, candidates)
         .map(|s| format!(" did you mean `{s}`?"))
         .unwrap_or_default()
+}
+
+/// `tokens` with every span set to `span` (groups included), so rustc reports an error about
+/// generated code at the user's code that caused it.
+pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@
 mod attrs;
 mod component;
 mod docs;
+mod duration;
 mod errors;
 mod outputs;
 #[cfg(test)]

@@ -89,11 +89,12 @@ fn generate(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &syn::Path) -
         let ty = &field.ty;
         let key = name.to_string();
         let doc = docs::doc_lines(&field.attrs).join(" ");
-        let slot = quote_spanned!(ty.span()=> <#ty as #krate::OutputSlot>);
+        let slot_trait = crate::errors::respan(quote!(#krate::OutputSlot), ty.span());
+        let slot = quote_spanned!(ty.span()=> <#ty as #slot_trait>);
         // Every item below requires `OutputSlot` of each field type in its where clause, spanned
         // at the field type: a field that is not an output gives one error, at the field (rustc
         // merges the identical diagnostics), instead of one per item and method.
-        bounds.push(quote_spanned!(ty.span()=> #ty: #krate::OutputSlot));
+        bounds.push(quote_spanned!(ty.span()=> #ty: #slot_trait));
         handle_fields.push(quote!(#[doc = #doc] pub #name: #slot::Handle,));
         specs.push(quote!(#slot::spec(#key, #doc)));
         makes.push(quote!(#name: #slot::handle(task, #key),));
