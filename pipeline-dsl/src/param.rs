@@ -34,6 +34,22 @@ pub struct ParamError {
     pub message: String,
 }
 
+/// `value` as JSON, or why it cannot be a parameter value (a non-finite number, or a value
+/// serde cannot write); the error names `name`.
+pub(crate) fn to_json<T: Serialize>(
+    name: &str,
+    value: &T,
+) -> Result<serde_json::Value, ParamError> {
+    let error = |message: String| ParamError {
+        name: name.to_owned(),
+        message,
+    };
+    if let Some(found) = crate::artifact::find_non_finite(value) {
+        return Err(error(format!("non-finite number: {found}")));
+    }
+    serde_json::to_value(value).map_err(|e| error(e.to_string()))
+}
+
 /// Encodes a value as parameter text: a JSON string becomes its raw text, anything else JSON.
 pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
     Ok(encode_json(&serde_json::to_value(value)?))
@@ -202,15 +218,10 @@ impl<T: Serialize> Value<T> {
 
     /// A literal value, or why it cannot be written as a parameter.
     pub fn try_literal(value: T) -> Result<Self, ParamError> {
-        let error = |message: String| ParamError {
-            name: format!("literal {}", std::any::type_name::<T>()),
-            message,
-        };
-        if let Some(found) = crate::artifact::find_non_finite(&value) {
-            return Err(error(format!("non-finite number: {found}")));
-        }
-        let json = serde_json::to_value(&value).map_err(|e| error(e.to_string()))?;
-        Ok(Value::from_source(ValueSource::Literal(json)))
+        let name = format!("literal {}", std::any::type_name::<T>());
+        Ok(Value::from_source(ValueSource::Literal(to_json(
+            &name, &value,
+        )?)))
     }
 }
 

@@ -94,6 +94,17 @@ impl Pipeline {
     }
 
     /// Declares a pipeline parameter with a default and a description.
+    ///
+    /// # Panics
+    ///
+    /// When the default cannot be written as a parameter (a non-finite number, or a value
+    /// serde cannot write): a mistake in the pipeline's code, reported while it is built.
+    ///
+    /// ```should_panic
+    /// # use pipeline_dsl::prelude::*;
+    /// let p = Pipeline::new("p");
+    /// p.param_described("rate", f64::NAN, "no NaN travels as a parameter"); // panics: non-finite number
+    /// ```
     pub fn param_described<T: Parameter>(
         &self,
         name: &str,
@@ -112,7 +123,9 @@ impl Pipeline {
         };
         self.graph.borrow_mut().params.push(PipelineParam {
             name: name.into(),
-            default: serde_json::to_value(&default).unwrap_or(serde_json::Value::Null),
+            // A default serde cannot write is a mistake in the pipeline's code, like a bad
+            // literal: the build stops naming it (it used to become a silent `null`).
+            default: crate::param::to_json(name, &default).unwrap_or_else(|e| panic!("{e}")),
             description,
             schema,
             ty: crate::param::ParamType::of::<T>(),
