@@ -137,6 +137,7 @@ impl<'w> Ctx<'w> {
     pub(crate) fn key_sources(&self) -> super::pod_env::KeySources<'_> {
         super::pod_env::KeySources {
             secrets: self.options.secrets.as_deref(),
+            secrets_from_env: self.options.secrets_from_env,
             configmaps: self.options.configmaps.as_deref(),
         }
     }

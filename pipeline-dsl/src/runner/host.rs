@@ -41,7 +41,7 @@ const SYSTEM: &[&str] = &[
 pub(crate) const SCRIPT_PATH: &str = "/argo/staging/script";
 
 /// The PATH a step sees.
-const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// True for a template that runs one of this binary's components (`args: [component, NAME,
 /// ...]`), which the runner spawns itself; every other leaf template needs the host executor.
@@ -287,15 +287,6 @@ pub(crate) fn command(
         argv.push(SCRIPT_PATH.into());
     }
     Ok(argv)
-}
-
-/// The environment of a sandboxed step besides what its template declares.
-pub(crate) fn base_env(hostname: &str) -> Vec<(String, String)> {
-    vec![
-        ("PATH".into(), PATH.into()),
-        ("HOSTNAME".into(), hostname.into()),
-        ("HOME".into(), "/root".into()),
-    ]
 }
 
 #[cfg(test)]

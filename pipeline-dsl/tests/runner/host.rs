@@ -117,7 +117,19 @@ fn host_executor_runs_scripts_and_containers_in_a_sandbox() {
     assert_eq!(names[0], "hello");
     for name in &names[1..] {
         assert!(
-            ["GREETING", "HOME", "HOSTNAME", "PATH", "PWD", "LC_CTYPE"].contains(name),
+            [
+                "GREETING",
+                "HOME",
+                "HOSTNAME",
+                "PATH",
+                "PWD",
+                "LC_CTYPE",
+                "ARGO_CONTAINER_NAME",
+                "ARGO_NODE_ID",
+                "ARGO_DEADLINE",
+                "ARGO_WORKFLOW_NAME"
+            ]
+            .contains(name),
             "a step sees only what its template declares, got {name} in {seen}"
         );
     }
