@@ -89,6 +89,13 @@ fn attempt_on_host(
         workdir::materialize(&ctx.store, source, &dest)
             .map_err(|e| AttemptError::error(format!("cannot place input {path}: {e}")))?;
     }
+    // Secret and ConfigMap volumes: their files, projected before any container starts.
+    let own = super::host::template_volumes(unit.template).map_err(AttemptError::error)?;
+    let volumes: Vec<_> = own.iter().chain(ctx.volumes).collect();
+    let mounted = super::volumes::mounted(std::iter::once(&main).chain(&inits), &volumes)
+        .map_err(AttemptError::error)?;
+    let projected = super::volumes::project(&mounted, &ctx.key_sources(), &work.join("volumes"))
+        .map_err(AttemptError::error)?;
     let env = environment(ctx, unit, &r.env, true);
     let hostname = hostname(unit);
     let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
@@ -113,9 +120,8 @@ fn attempt_on_host(
             unit.template,
             init,
             &root,
-            &all(&init.command)?,
-            &all(&init.args)?,
-            None,
+            (&all(&init.command)?, &all(&init.args)?, None),
+            &projected,
             &hostname,
         )
         .map_err(AttemptError::error)?;
@@ -129,9 +135,8 @@ fn attempt_on_host(
         unit.template,
         &main,
         &root,
-        &r.command,
-        &r.args,
-        r.source.as_deref(),
+        (&r.command, &r.args, r.source.as_deref()),
+        &projected,
         &hostname,
     )
     .map_err(AttemptError::error)?;

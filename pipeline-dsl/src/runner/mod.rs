@@ -82,6 +82,7 @@ mod subst;
 mod summary;
 mod support;
 mod svg;
+mod volumes;
 mod when;
 mod workdir;
 
@@ -127,7 +128,7 @@ pub struct RunOptions {
     /// fetched from it, and every output, cache entry and the run's record are uploaded to it.
     pub remote: Option<Arc<dyn ObjectStore>>,
     /// Secrets as Kubernetes mounts them, one file per key (`DIR/<secret>/<key>`), for
-    /// `secretKeyRef` env variables. Steps are always isolated like pods: a step's environment
+    /// `secretKeyRef` env variables and (with [`Executor::Host`]) Secret volumes. Steps are always isolated like pods: a step's environment
     /// is what its template declares plus what a pod's main container has (`PATH`,
     /// `HOSTNAME`, `HOME`, Argo's `ARGO_*`), nothing else of the runner's; a required key that
     /// no named source holds fails the step naming it, an optional one stays unset.
@@ -296,7 +297,12 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
                 message,
             })?;
     }
-    support::check(workflow, options.executor, options.configmaps.is_some())?;
+    let sources = pod_env::KeySources {
+        secrets: options.secrets.as_deref(),
+        secrets_from_env: options.secrets_from_env,
+        configmaps: options.configmaps.as_deref(),
+    };
+    support::check(workflow, options.executor, &sources)?;
     let ctx = Ctx::new(workflow, options)?;
     if options.executor == Executor::Host {
         host::announce(workflow);
