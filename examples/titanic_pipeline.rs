@@ -5,7 +5,7 @@
 //! cargo run --release --example titanic_pipeline -- --source data/titanic/train.csv
 //! cargo run --release --example titanic_pipeline -- --params params.yaml --artifacts /tmp/art --no-cache
 //! cargo run --release --example titanic_pipeline -- --artifacts s3://bucket/titanic \
-//!     --param model_target=s3://bucket/model.json   # AWS_ENDPOINT_URL etc. from the environment
+//!     --secrets-from-env --param model_target=s3://bucket/model.json   # AWS_* from the environment
 //! ```
 //!
 //! The local runner executes the compiled Argo `Workflow` (the same YAML as `pipeline.yaml`),

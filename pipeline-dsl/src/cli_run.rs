@@ -36,12 +36,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// Resolve `secretKeyRef`s from this directory, one file per key as Kubernetes mounts a
-    /// Secret (`DIR/<secret>/<key>`), and run each step with only the environment its template
-    /// declares (plus `PATH` and `HOSTNAME`), as a pod.
+    /// Secret (`DIR/<secret>/<key>`). Every step runs with only the environment its template
+    /// declares plus what a pod has (`PATH`, `HOSTNAME`, `HOME`, `ARGO_*`), with or without
+    /// this flag.
     #[arg(long, value_name = "DIR")]
     pub secrets: Option<PathBuf>,
-    /// Resolve `configMapKeyRef`s from this directory (`DIR/<configmap>/<key>`); isolates steps
-    /// like `--secrets`.
+    /// Resolve key `K` of any Secret from this shell's variable `K` (after `--secrets DIR`):
+    /// how the Titanic pipeline reaches S3 and MLflow from `AWS_*`/`MLFLOW_*` variables.
+    #[arg(long)]
+    pub secrets_from_env: bool,
+    /// Resolve `configMapKeyRef`s from this directory (`DIR/<configmap>/<key>`).
     #[arg(long, value_name = "DIR")]
     pub configmaps: Option<PathBuf>,
     /// Who runs container and script templates that are not this binary's components:
@@ -110,6 +114,7 @@ impl RunArgs {
         }
         let options = RunOptions {
             secrets: self.secrets.clone(),
+            secrets_from_env: self.secrets_from_env,
             configmaps: self.configmaps.clone(),
             executor: self.executor,
             artifacts,

@@ -10,10 +10,11 @@ use titanic_components::tracking::Tracker;
 mod common;
 use common::only_run;
 
-/// `titanic run` into `artifacts` with `MLFLOW_TRACKING_URI=uri`; success and the whole output.
+/// `titanic run --secrets-from-env` into `artifacts` with `MLFLOW_TRACKING_URI=uri` (the steps
+/// read it from the Secret `mlops-titanic-mlflow`); success and the whole output.
 fn run(artifacts: &Path, uri: &str, extra: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_titanic"))
-        .args(["run", "--artifacts"])
+        .args(["run", "--secrets-from-env", "--artifacts"])
         .arg(artifacts)
         .args(extra)
         .env("MLFLOW_TRACKING_URI", uri)
@@ -182,16 +183,24 @@ fn an_unreachable_server_warns_unless_tracking_is_required() {
 
 #[test]
 fn without_the_variable_nothing_is_logged_and_nothing_waits() {
+    // The shell's MLFLOW_TRACKING_URI does not reach a step unless `--secrets-from-env` (or a
+    // `--secrets` directory) provides the Secret `mlops-titanic-mlflow`, as in a pod.
+    let dead = format!("http://127.0.0.1:{}", testkit::free_port());
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_titanic"))
         .args(["run", "--artifacts"])
         .arg(dir.path())
-        .env_remove("MLFLOW_TRACKING_URI")
+        .env("MLFLOW_TRACKING_URI", &dead)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
     assert!(!text.contains("MLflow"), "{text}");
+    let logs = std::fs::read_dir(only_run(dir.path()).0.join("logs")).unwrap();
+    for log in logs {
+        let log = std::fs::read_to_string(log.unwrap().path()).unwrap();
+        assert!(!log.contains("MLflow") && !log.contains(&dead), "{log}");
+    }
 }
 
 #[test]

@@ -97,8 +97,11 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
     }
     s3.put(&url("s3://data/titanic/train.csv"), &train_csv())
         .unwrap();
+    // The steps read the S3 settings from the Secret `mlops-titanic-s3`, one key per
+    // variable: `--secrets-from-env` resolves its keys from the variables moto set.
     let args = [
         "run",
+        "--secrets-from-env",
         "--artifacts",
         "s3://runs/titanic",
         "--param",
@@ -297,7 +300,14 @@ fn store_verify_and_gc_work_on_an_s3_store_and_lose_nothing_a_kept_run_uses() {
         .unwrap();
     let run = |cwd: &Path, threshold: &str| {
         let threshold = format!("threshold={threshold}");
-        let args = ["run", "--artifacts", "s3://runs/titanic", "--param", FAST];
+        let args = [
+            "run",
+            "--secrets-from-env",
+            "--artifacts",
+            "s3://runs/titanic",
+            "--param",
+            FAST,
+        ];
         let source = ["--param", "source=s3://data/titanic/train.csv"];
         titanic(
             &moto,

@@ -86,6 +86,12 @@ fn run(art: &Path, source: &str, env: &[(&str, String)]) -> (serde_json::Value, 
         .arg(art)
         .args(FAST)
         .args(["--param", &format!("source={source}")])
+        // Steps see S3 settings only through the Secret `mlops-titanic-s3`.
+        .args(if env.is_empty() {
+            None
+        } else {
+            Some("--secrets-from-env")
+        })
         .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .unwrap();

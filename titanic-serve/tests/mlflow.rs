@@ -17,7 +17,9 @@ const DEMO: &str = r#"{"PassengerId":892,"Name":"Kelly, Mr. James","Pclass":3,"A
 fn tracked_run(uri: &str, params: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(sibling("titanic"));
-    cmd.args(["run", "--artifacts"]).arg(dir.path());
+    // The steps read MLFLOW_* from the Secret `mlops-titanic-mlflow`: filled from this env.
+    cmd.args(["run", "--secrets-from-env", "--artifacts"])
+        .arg(dir.path());
     for p in params {
         cmd.args(["--param", p]);
     }

@@ -61,6 +61,8 @@ pub(crate) struct Ctx<'w> {
     pub parallelism: usize,
     /// `spec.activeDeadlineSeconds`, as an instant.
     pub deadline: Option<Instant>,
+    /// `spec.volumes`.
+    pub volumes: &'w [crate::argo::Volume],
     /// The parameters of the components linked into this binary whose type names outside data
     /// ([`ExternalData`](crate::external::ExternalData)), by component and parameter name.
     pub external: BTreeMap<String, BTreeMap<String, &'static ExternalDataHook>>,
@@ -129,6 +131,7 @@ impl<'w> Ctx<'w> {
             globals: Mutex::new((BTreeMap::new(), BTreeMap::new())),
             parallelism,
             deadline,
+            volumes: &wf.spec.volumes,
             external: external_params(),
         })
     }
@@ -137,6 +140,7 @@ impl<'w> Ctx<'w> {
     pub(crate) fn key_sources(&self) -> super::pod_env::KeySources<'_> {
         super::pod_env::KeySources {
             secrets: self.options.secrets.as_deref(),
+            secrets_from_env: self.options.secrets_from_env,
             configmaps: self.options.configmaps.as_deref(),
         }
     }

@@ -43,10 +43,8 @@ pub(crate) struct Spawn<'a> {
     pub program: &'a Path,
     /// Arguments.
     pub args: &'a [String],
-    /// Extra environment (on top of the inherited one).
+    /// The whole environment: nothing of the runner's is inherited (a pod's isolation).
     pub env: &'a [(String, String)],
-    /// Pod-like isolation: nothing is inherited but `PATH`, and `HOSTNAME` is this name.
-    pub pod: Option<&'a str>,
     /// Working directory.
     pub cwd: &'a Path,
     /// Log file receiving stdout and stderr.
@@ -76,10 +74,8 @@ pub(crate) fn spawn_and_wait(spawn: &Spawn) -> Result<String, AttemptError> {
     let stdout_log = log.try_clone().map_err(|e| io("cannot share the log", e))?;
     let mut command = Command::new(spawn.program);
     own_process_group(&mut command);
-    if let Some(host) = spawn.pod {
-        command.env_clear().envs(super::pod_env::pod_basics(host));
-    }
     let mut child = command
+        .env_clear()
         .args(spawn.args)
         .envs(spawn.env.iter().map(|(k, v)| (k, v)))
         .current_dir(spawn.cwd)

@@ -68,13 +68,24 @@ fn pod_name(workflow: &str, display_name: &str, template: &str) -> String {
     if display_name == workflow {
         return workflow.to_owned();
     }
-    let node = format!("{workflow}.{display_name}");
     let mut prefix = format!("{workflow}-{template}");
     prefix.truncate(62);
-    let hash = node.bytes().fold(0x811c_9dc5_u32, |h, b| {
+    format!("{prefix}-{}", fnv32a(&format!("{workflow}.{display_name}")))
+}
+
+/// `Workflow.NodeID` (`pkg/apis/workflow/v1alpha1/workflow_types.go` line 3870): the
+/// workflow's name for its own node, else `<workflow>-<fnv32a(node name)>`.
+pub(crate) fn node_id(workflow: &str, node_name: &str) -> String {
+    if node_name == workflow {
+        return workflow.to_owned();
+    }
+    format!("{workflow}-{}", fnv32a(node_name))
+}
+
+fn fnv32a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
-    format!("{prefix}-{hash}")
+    })
 }
 
 /// `2026-11-30T01:02:03Z`: seconds and `Z`, as Kubernetes' `metav1.Time` marshals
@@ -96,6 +107,8 @@ mod tests {
         assert_eq!(pod_name("wf", "wf", "main"), "wf");
         // FNV-1a 32 of "wf.a", computed with Python.
         assert_eq!(pod_name("wf", "a", "t"), "wf-t-2962115457");
+        assert_eq!(node_id("wf", "wf.a"), "wf-2962115457");
+        assert_eq!(node_id("wf", "wf"), "wf");
         assert_eq!(render("wf", &[]), "\"null\"");
     }
 }

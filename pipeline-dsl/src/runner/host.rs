@@ -7,7 +7,7 @@
 //! Images are not pulled: `busybox`, `alpine`, `python`, `debian`, `ubuntu` and `bash` images
 //! are emulated by the host's own tools (`python` runs `python3` when the host has only that).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::argo::{Container, Template, Volume, Workflow};
@@ -41,7 +41,7 @@ const SYSTEM: &[&str] = &[
 pub(crate) const SCRIPT_PATH: &str = "/argo/staging/script";
 
 /// The PATH a step sees.
-const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// True for a template that runs one of this binary's components (`args: [component, NAME,
 /// ...]`), which the runner spawns itself; every other leaf template needs the host executor.
@@ -173,14 +173,14 @@ fn private_tops(template: &Template) -> BTreeSet<String> {
 
 /// Creates the sandbox's private directories under `root` (with the emptyDir mount points and
 /// the working directory), writes a script template's `source`, and returns `bwrap`'s argv
-/// running `command` + `args` (+ the script).
+/// running `command` + `args` (+ the script). `projected` holds the files of the Secret and
+/// ConfigMap volumes, by volume name, mounted read-only.
 pub(crate) fn command(
     template: &Template,
     container: &Container,
     root: &Path,
-    command: &[String],
-    args: &[String],
-    source: Option<&str>,
+    (command, args, source): (&[String], &[String], Option<&str>),
+    projected: &BTreeMap<String, PathBuf>,
     hostname: &str,
 ) -> Result<Vec<String>, String> {
     let io = |what: &Path, e: std::io::Error| format!("cannot create {}: {e}", what.display());
@@ -190,6 +190,9 @@ pub(crate) fn command(
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
     }
     for mount in &container.volume_mounts {
+        if projected.contains_key(&mount.name) {
+            continue;
+        }
         let dir = local_path(&mount.mount_path, root)?;
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
     }
@@ -248,18 +251,32 @@ pub(crate) fn command(
         ]);
     }
     // An emptyDir volume is a mount of its own in the pod (it shows in /proc/mounts).
-    let mut mounts: Vec<&str> = container
-        .volume_mounts
-        .iter()
-        .map(|m| m.mount_path.as_str())
-        .collect();
-    mounts.sort_by_key(|m| m.matches('/').count());
+    // A Secret or ConfigMap volume is its files, read-only (only `subPath` with one).
+    let mut mounts: Vec<_> = container.volume_mounts.iter().collect();
+    mounts.sort_by_key(|m| m.mount_path.matches('/').count());
     for mount in mounts {
-        let dir = local_path(mount, root)?;
+        let (bind, dir) = match projected.get(&mount.name) {
+            Some(files) => {
+                let sub = mount.sub_path.as_deref().unwrap_or_default();
+                let plain = Path::new(sub)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)));
+                let sub = files.join(sub);
+                if !plain || !sub.exists() {
+                    return Err(format!(
+                        "volume `{}` has no `{}` (subPath)",
+                        mount.name,
+                        mount.sub_path.as_deref().unwrap_or_default()
+                    ));
+                }
+                ("--ro-bind", sub)
+            }
+            None => ("--bind", local_path(&mount.mount_path, root)?),
+        };
         argv.extend([
-            "--bind".into(),
+            bind.into(),
             dir.to_string_lossy().into_owned(),
-            mount.to_owned(),
+            mount.mount_path.clone(),
         ]);
     }
     argv.extend(["--chdir".into(), cwd, "--".into()]);
@@ -287,15 +304,6 @@ pub(crate) fn command(
         argv.push(SCRIPT_PATH.into());
     }
     Ok(argv)
-}
-
-/// The environment of a sandboxed step besides what its template declares.
-pub(crate) fn base_env(hostname: &str) -> Vec<(String, String)> {
-    vec![
-        ("PATH".into(), PATH.into()),
-        ("HOSTNAME".into(), hostname.into()),
-        ("HOME".into(), "/root".into()),
-    ]
 }
 
 #[cfg(test)]

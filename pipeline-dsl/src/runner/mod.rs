@@ -48,12 +48,13 @@
 //!   emulated (resource/HTTP/plugin templates, daemons, sidecars, PVCs, hooks, expressions
 //!   outside the subset, ...) stops the run before it starts ([`RunnerError::Unsupported`]);
 //!   `withParam` over non-lists and http artifacts fail the task that uses them;
-//! - unless [`RunOptions::secrets`] or [`RunOptions::configmaps`] is set (then steps see only
-//!   what their template declares, keys read from those directories), steps inherit the
-//!   runner's environment and Secret/ConfigMap variables are not set;
+//! - every step sees only what its template declares plus what a pod has; Secret and
+//!   ConfigMap keys come from [`RunOptions::secrets`], [`RunOptions::secrets_from_env`] and
+//!   [`RunOptions::configmaps`], never from the runner's environment unasked;
 //! - a retry's backoff wait holds its parallelism slot.
 
 mod aggregate;
+mod attempt;
 mod cache;
 mod context;
 mod dag;
@@ -81,6 +82,7 @@ mod subst;
 mod summary;
 mod support;
 mod svg;
+mod volumes;
 mod when;
 mod workdir;
 
@@ -126,11 +128,14 @@ pub struct RunOptions {
     /// fetched from it, and every output, cache entry and the run's record are uploaded to it.
     pub remote: Option<Arc<dyn ObjectStore>>,
     /// Secrets as Kubernetes mounts them, one file per key (`DIR/<secret>/<key>`), for
-    /// `secretKeyRef` env variables. Naming this or [`RunOptions::configmaps`] isolates steps
-    /// like pods: a step's environment is what its template declares plus `PATH` and
-    /// `HOSTNAME`, nothing else of the runner's; a required key that is missing fails the step
-    /// naming it, an optional one stays unset.
+    /// `secretKeyRef` env variables and (with [`Executor::Host`]) Secret volumes. Steps are always isolated like pods: a step's environment
+    /// is what its template declares plus what a pod's main container has (`PATH`,
+    /// `HOSTNAME`, `HOME`, Argo's `ARGO_*`), nothing else of the runner's; a required key that
+    /// no named source holds fails the step naming it, an optional one stays unset.
     pub secrets: Option<PathBuf>,
+    /// Key `K` of any Secret resolves from the runner's own variable `K` when
+    /// [`RunOptions::secrets`] has no file for it (`--secrets-from-env`).
+    pub secrets_from_env: bool,
     /// ConfigMaps as Kubernetes mounts them (`DIR/<configmap>/<key>`), for `configMapKeyRef`
     /// env variables (see [`RunOptions::secrets`]).
     pub configmaps: Option<PathBuf>,
@@ -164,6 +169,7 @@ impl Default for RunOptions {
             progress: std::io::stderr().is_terminal(),
             remote: None,
             secrets: None,
+            secrets_from_env: false,
             configmaps: None,
             executor: Executor::default(),
         }
@@ -291,7 +297,12 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
                 message,
             })?;
     }
-    support::check(workflow, options.executor, options.configmaps.is_some())?;
+    let sources = pod_env::KeySources {
+        secrets: options.secrets.as_deref(),
+        secrets_from_env: options.secrets_from_env,
+        configmaps: options.configmaps.as_deref(),
+    };
+    support::check(workflow, options.executor, &sources)?;
     let ctx = Ctx::new(workflow, options)?;
     if options.executor == Executor::Host {
         host::announce(workflow);

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::cache::{self, Entry};
 use super::context::Ctx;
 use super::duration;
-use super::exec::{self, AttemptError, RetryPlan, Spawn};
+use super::exec::{self, RetryPlan};
 use super::mirror;
 use super::prepare::{source, ArtifactIndex, Source, Unit};
 use super::store::hex;
@@ -75,17 +75,25 @@ impl Outcome {
 }
 
 /// Everything resolved before the first attempt.
-struct Resolved {
-    scope: Scope,
-    inputs: Vec<(String, Source)>,
-    command: Vec<String>,
-    args: Vec<String>,
-    source: Option<String>,
-    env: Vec<(String, String)>,
-    notices: Vec<String>,
-    retry: RetryPlan,
-    timeout: Option<Duration>,
-    key: String,
+pub(crate) struct Resolved {
+    /// Variables the template sees.
+    pub scope: Scope,
+    /// Input artifacts: the path each is placed at and where it comes from.
+    pub inputs: Vec<(String, Source)>,
+    /// The main container's `command`, substituted.
+    pub command: Vec<String>,
+    /// Its `args`, substituted.
+    pub args: Vec<String>,
+    /// A script template's `source`, substituted.
+    pub source: Option<String>,
+    /// The variables its template declares, resolved.
+    pub env: Vec<(String, String)>,
+    /// Its `retryStrategy`.
+    pub retry: RetryPlan,
+    /// Its `timeout`.
+    pub timeout: Option<Duration>,
+    /// Its cache key.
+    pub key: String,
 }
 
 /// Runs one execution to its end. `on_attempt(n)` is called before attempt `n` starts.
@@ -207,32 +215,15 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         Some(s) => Some(substitute(&s.source, &scope)?),
         None => None,
     };
-    let host = !super::host::is_component(template);
     let mut env = Vec::new();
-    let mut notices = Vec::new();
     let sources = ctx.key_sources();
     for e in &container.env {
         match (&e.value, &e.value_from) {
             (Some(v), _) => env.push((e.name.clone(), substitute(v, &scope)?)),
-            // Pod-like: the key comes from the directories the user named, or not at all.
-            (None, Some(from)) if sources.isolated() || host => {
+            // As in a pod: the key comes from the sources the user named, or not at all.
+            (None, Some(from)) => {
                 if let Some(value) = sources.resolve(&e.name, from)? {
                     env.push((e.name.clone(), value));
-                }
-            }
-            // Steps inherit the runner's environment: only a required variable that is
-            // missing there deserves a notice.
-            (None, Some(from)) => {
-                let optional = [
-                    from.secret_key_ref.as_ref().and_then(|r| r.optional),
-                    from.config_map_key_ref.as_ref().and_then(|r| r.optional),
-                ]
-                .contains(&Some(true));
-                if !optional && std::env::var_os(&e.name).is_none() {
-                    notices.push(format!(
-                        "notice: env `{}` comes from a Secret/ConfigMap; the local runner does not set it (export it yourself)",
-                        e.name
-                    ));
                 }
             }
             (None, None) => env.push((e.name.clone(), String::new())),
@@ -261,7 +252,6 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         args,
         source,
         env,
-        notices,
         retry,
         timeout,
         key,
@@ -347,7 +337,7 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
     let logs = ctx.run_dir.join("logs");
     let (result, attempts) = exec::with_retries(&r.retry, |n| {
         on_attempt(n);
-        attempt(ctx, unit, r, n)
+        super::attempt::attempt(ctx, unit, r, n)
     });
     let log = exec::log_path(&logs, &unit.label, attempts);
     match result {
@@ -390,149 +380,6 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
             }
         }
     }
-}
-
-fn attempt(ctx: &Ctx, unit: &Unit, r: &Resolved, n: u32) -> Result<Collected, AttemptError> {
-    let work = ctx
-        .run_dir
-        .join("work")
-        .join(&unit.label)
-        .join(format!("attempt{n}"));
-    let log = exec::log_path(&ctx.run_dir.join("logs"), &unit.label, n);
-    let err = |what: &str, e: &dyn std::fmt::Display| AttemptError::error(format!("{what}: {e}"));
-    workdir::create(&work).map_err(|e| err(&format!("cannot create {}", work.display()), &e))?;
-    let mut header = format!(
-        "# task {} attempt {n}, work dir {}\n",
-        unit.label,
-        work.display()
-    );
-    for notice in &r.notices {
-        header.push_str(notice);
-        header.push('\n');
-        tracing::warn!(task = %unit.label, "{notice}");
-    }
-    std::fs::write(&log, header)
-        .map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
-    if !super::host::is_component(unit.template) {
-        return attempt_on_host(ctx, unit, r, &work, &log);
-    }
-    for (path, source) in &r.inputs {
-        let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
-        workdir::materialize(&ctx.store, source, &dest)
-            .map_err(|e| err(&format!("cannot place input {path}"), &e))?;
-    }
-    let args: Vec<String> = r.args.iter().map(|a| workdir::remap(a, &work)).collect();
-    let env: Vec<(String, String)> = r
-        .env
-        .iter()
-        .map(|(k, v)| (k.clone(), workdir::remap(v, &work)))
-        .collect();
-    if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
-        return Err(AttemptError::error(
-            "the workflow's activeDeadlineSeconds has passed",
-        ));
-    }
-    exec::spawn_and_wait(&Spawn {
-        program: &ctx.binary,
-        args: &args,
-        env: &env,
-        pod: ctx.key_sources().isolated().then_some(unit.label.as_str()),
-        cwd: &work,
-        log: &log,
-        timeout: r.timeout,
-    })?;
-    workdir::collect(
-        unit.template,
-        &work,
-        &workdir::local_path,
-        &r.scope,
-        &ctx.store,
-    )
-    .map_err(AttemptError::error)
-}
-
-/// An attempt of a template that is not a component: its command in the bubblewrap sandbox
-/// whose private directories live under `work/root`.
-fn attempt_on_host(
-    ctx: &Ctx,
-    unit: &Unit,
-    r: &Resolved,
-    work: &std::path::Path,
-    log: &std::path::Path,
-) -> Result<Collected, AttemptError> {
-    let root = work.join("root");
-    let hostname = unit.label.replace(['.', '(', ')', ':'], "-");
-    let main = unit.template.main_container().cloned().unwrap_or_default();
-    let inits = super::host::init_containers(unit.template).map_err(AttemptError::error)?;
-    for (path, source) in &r.inputs {
-        let dest = super::host::local_path(path, &root).map_err(AttemptError::error)?;
-        workdir::materialize(&ctx.store, source, &dest)
-            .map_err(|e| AttemptError::error(format!("cannot place input {path}: {e}")))?;
-    }
-    let mut env = super::host::base_env(&hostname);
-    env.extend(r.env.iter().cloned());
-    let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
-    let sandboxed = |argv: &[String]| {
-        exec::spawn_and_wait(&Spawn {
-            program: &bwrap,
-            args: argv,
-            env: &env,
-            pod: Some(hostname.as_str()),
-            cwd: work,
-            log,
-            timeout: r.timeout,
-        })
-    };
-    let all = |list: &[String]| {
-        list.iter()
-            .map(|a| substitute(a, &r.scope))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(AttemptError::error)
-    };
-    for init in &inits {
-        let argv = super::host::command(
-            unit.template,
-            init,
-            &root,
-            &all(&init.command)?,
-            &all(&init.args)?,
-            None,
-            &hostname,
-        )
-        .map_err(AttemptError::error)?;
-        sandboxed(&argv).map_err(|mut e| {
-            e.message = format!("init container: {}", e.message);
-            e
-        })?;
-    }
-    // After the init containers, which may have added mount points to the root.
-    let argv = super::host::command(
-        unit.template,
-        &main,
-        &root,
-        &r.command,
-        &r.args,
-        r.source.as_deref(),
-        &hostname,
-    )
-    .map_err(AttemptError::error)?;
-    if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
-        return Err(AttemptError::error(
-            "the workflow's activeDeadlineSeconds has passed",
-        ));
-    }
-    let stdout = sandboxed(&argv)?;
-    let mut collected = workdir::collect(
-        unit.template,
-        &root,
-        &super::host::local_path,
-        &r.scope,
-        &ctx.store,
-    )
-    .map_err(AttemptError::error)?;
-    collected.result = Some(stdout.strip_suffix('\n').unwrap_or(&stdout).to_owned());
-    collected.exit_code = Some("0".into());
-    Ok(collected)
 }
 
 fn register_keys(ctx: &Ctx, collected: &Collected) {

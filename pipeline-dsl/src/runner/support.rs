@@ -3,8 +3,11 @@
 //! refused with one line naming it and its template.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use super::host;
+use super::pod_env::KeySources;
+use super::volumes::Projection;
 use super::{Executor, RunnerError};
 use crate::argo::expr::Expr;
 use crate::argo::{Template, Workflow};
@@ -25,8 +28,9 @@ const TEMPLATE_FEATURES: &[(&str, &str)] = &[
 pub(crate) fn check(
     workflow: &Workflow,
     executor: Executor,
-    configmaps: bool,
+    sources: &KeySources,
 ) -> Result<(), RunnerError> {
+    let configmaps = sources.configmaps.is_some();
     let refuse = |feature: String, template: &str| RunnerError::Unsupported {
         feature,
         template: template.to_owned(),
@@ -56,7 +60,7 @@ pub(crate) fn check(
             continue;
         }
         let Some(t) = by_name(name) else { continue };
-        check_template(workflow, t, executor, &refuse)?;
+        check_template(workflow, t, executor, sources, &refuse)?;
         check_expressions(t).map_err(|e| refuse(e, name))?;
         let from_map = t.inputs.iter().flat_map(|i| &i.parameters).find(|p| {
             p.value_from
@@ -144,6 +148,7 @@ fn check_template(
     workflow: &Workflow,
     t: &Template,
     executor: Executor,
+    sources: &KeySources,
     refuse: &dyn Fn(String, &str) -> RunnerError,
 ) -> Result<(), RunnerError> {
     if let Some((_, what)) = TEMPLATE_FEATURES.iter().find(|(key, _)| {
@@ -192,10 +197,19 @@ fn check_template(
             .find(|v| v.name == mount.name);
         match volume {
             Some(v) if v.empty_dir.is_some() => {}
-            Some(v) => {
-                let kind = v.other.keys().next().cloned().unwrap_or_default();
-                return Err(refuse(format!("volume `{}` ({kind})", v.name), &t.name));
-            }
+            Some(v) => match Projection::of(v).map_err(|e| refuse(e, &t.name))? {
+                // A Secret or ConfigMap volume: its files must be at hand before anything runs.
+                Some(p) => {
+                    p.files(&v.name, sources).map_err(|e| refuse(e, &t.name))?;
+                    if let Err(e) = host::local_path(&mount.mount_path, Path::new("/")) {
+                        return Err(refuse(format!("volume mount `{}`: {e}", v.name), &t.name));
+                    }
+                }
+                None => {
+                    let kind = v.other.keys().next().cloned().unwrap_or_default();
+                    return Err(refuse(format!("volume `{}` ({kind})", v.name), &t.name));
+                }
+            },
             None => {
                 return Err(refuse(
                     format!(

@@ -22,6 +22,10 @@ pub const ALL: &[(&str, fn())] = &[
         "unemulable_features_are_refused_before_any_step_runs",
         unemulable_features_are_refused_before_any_step_runs,
     ),
+    (
+        "secret_and_configmap_volumes_are_mounted_read_only",
+        secret_and_configmap_volumes_are_mounted_read_only,
+    ),
 ];
 
 /// `false` (after saying so) when bubblewrap is missing; under `REQUIRE_SERVICES=1` (as
@@ -117,7 +121,19 @@ fn host_executor_runs_scripts_and_containers_in_a_sandbox() {
     assert_eq!(names[0], "hello");
     for name in &names[1..] {
         assert!(
-            ["GREETING", "HOME", "HOSTNAME", "PATH", "PWD", "LC_CTYPE"].contains(name),
+            [
+                "GREETING",
+                "HOME",
+                "HOSTNAME",
+                "PATH",
+                "PWD",
+                "LC_CTYPE",
+                "ARGO_CONTAINER_NAME",
+                "ARGO_NODE_ID",
+                "ARGO_DEADLINE",
+                "ARGO_WORKFLOW_NAME"
+            ]
+            .contains(name),
             "a step sees only what its template declares, got {name} in {seen}"
         );
     }
@@ -215,5 +231,80 @@ spec:
         }
         assert!(!env.path("touched").exists(), "nothing ran");
         assert!(!env.artifacts().join("runs").exists(), "no run was started");
+    }
+}
+
+/// Secret and ConfigMap volumes are their keys as files (`items` maps a key to a path;
+/// `subPath` mounts one file), read-only, from `--secrets DIR` / `--configmaps DIR`; a required
+/// one that is not at hand stops the run before any step, naming it.
+fn secret_and_configmap_volumes_are_mounted_read_only() {
+    if !have_bwrap() {
+        return;
+    }
+    let env = Env::new();
+    let secrets = env.path("secrets");
+    let configmaps = env.path("configmaps");
+    std::fs::create_dir_all(secrets.join("db")).unwrap();
+    std::fs::create_dir_all(configmaps.join("settings")).unwrap();
+    std::fs::write(secrets.join("db/user"), "alice").unwrap();
+    std::fs::write(secrets.join("db/pass"), "s3cret").unwrap();
+    std::fs::write(configmaps.join("settings/mode"), "fast").unwrap();
+    std::fs::write(configmaps.join("settings/unlisted"), "no").unwrap();
+    let yaml = r#"
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: vol-}
+spec:
+  entrypoint: main
+  volumes:
+    - {name: creds, secret: {secretName: db}}
+    - {name: conf, configMap: {name: settings, items: [{key: mode, path: sub/mode.txt}]}}
+  templates:
+    - name: main
+      container:
+        image: alpine:3.19
+        command: [sh, -c]
+        args:
+          - >-
+            echo "$(cat /secret/creds/user) $(cat /secret/creds/pass) $(cat /conf/sub/mode.txt)
+            $(cat /one/pass) $(ls /conf | tr '\n' ,)" > /tmp/out;
+            if touch /secret/creds/new 2>/dev/null; then echo writable >> /tmp/out; fi
+        volumeMounts:
+          - {name: creds, mountPath: /secret/creds}
+          - {name: conf, mountPath: /conf}
+          - {name: creds, mountPath: /one/pass, subPath: pass}
+      outputs: {parameters: [{name: out, valueFrom: {path: /tmp/out}}]}
+"#;
+    let wf = pipeline_dsl::argo::from_yaml(yaml).unwrap();
+    let options = RunOptions {
+        secrets: Some(secrets.clone()),
+        configmaps: Some(configmaps.clone()),
+        ..host_options(&env)
+    };
+    let s = run(&wf, &options).expect("runs");
+    assert_eq!(s.status, WorkflowStatus::Succeeded, "{}", s.table());
+    assert_eq!(
+        s.step("main").unwrap().parameters["out"].trim_end(),
+        "alice s3cret fast s3cret sub,"
+    );
+
+    // Without `--configmaps`, the required ConfigMap is named before anything runs.
+    let env = Env::new();
+    let options = RunOptions {
+        secrets: Some(secrets),
+        ..host_options(&env)
+    };
+    match run(&wf, &options) {
+        Err(e @ RunnerError::Unsupported { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("volume `conf`")
+                    && text.contains("ConfigMap `settings` key `mode`")
+                    && text.contains("--configmaps DIR")
+                    && text.contains("template `main`"),
+                "{text}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
     }
 }

@@ -195,4 +195,7 @@ pub struct VolumeMount {
     /// Mount read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+    /// Mount only this path inside the volume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_path: Option<String>,
 }

@@ -1,0 +1,206 @@
+//! One attempt of a step: its process started with the environment a pod would give it,
+//! either this binary (a component) or the template's command inside the sandbox.
+
+use std::path::Path;
+use std::time::{Instant, SystemTime};
+
+use super::context::Ctx;
+use super::exec::{self, AttemptError, Spawn};
+use super::pod_env::{passed_through, PodBasics};
+use super::prepare::Unit;
+use super::step::Resolved;
+use super::subst::substitute;
+use super::workdir::{self, Collected};
+
+/// Runs attempt `n` of `unit`, returning its collected outputs.
+pub(crate) fn attempt(
+    ctx: &Ctx,
+    unit: &Unit,
+    r: &Resolved,
+    n: u32,
+) -> Result<Collected, AttemptError> {
+    let work = ctx
+        .run_dir
+        .join("work")
+        .join(&unit.label)
+        .join(format!("attempt{n}"));
+    let log = exec::log_path(&ctx.run_dir.join("logs"), &unit.label, n);
+    let err = |what: &str, e: &dyn std::fmt::Display| AttemptError::error(format!("{what}: {e}"));
+    workdir::create(&work).map_err(|e| err(&format!("cannot create {}", work.display()), &e))?;
+    let header = format!(
+        "# task {} attempt {n}, work dir {}\n",
+        unit.label,
+        work.display()
+    );
+    std::fs::write(&log, header)
+        .map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
+    if !super::host::is_component(unit.template) {
+        return attempt_on_host(ctx, unit, r, &work, &log);
+    }
+    for (path, source) in &r.inputs {
+        let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
+        workdir::materialize(&ctx.store, source, &dest)
+            .map_err(|e| err(&format!("cannot place input {path}"), &e))?;
+    }
+    let args: Vec<String> = r.args.iter().map(|a| workdir::remap(a, &work)).collect();
+    let declared: Vec<(String, String)> = r
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), workdir::remap(v, &work)))
+        .collect();
+    let env = environment(ctx, unit, &declared, false);
+    if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
+        return Err(AttemptError::error(
+            "the workflow's activeDeadlineSeconds has passed",
+        ));
+    }
+    exec::spawn_and_wait(&Spawn {
+        program: &ctx.binary,
+        args: &args,
+        env: &env,
+        cwd: &work,
+        log: &log,
+        timeout: r.timeout,
+    })?;
+    workdir::collect(
+        unit.template,
+        &work,
+        &workdir::local_path,
+        &r.scope,
+        &ctx.store,
+    )
+    .map_err(AttemptError::error)
+}
+
+/// An attempt of a template that is not a component: its command in the bubblewrap sandbox
+/// whose private directories live under `work/root`.
+fn attempt_on_host(
+    ctx: &Ctx,
+    unit: &Unit,
+    r: &Resolved,
+    work: &Path,
+    log: &Path,
+) -> Result<Collected, AttemptError> {
+    let root = work.join("root");
+    let main = unit.template.main_container().cloned().unwrap_or_default();
+    let inits = super::host::init_containers(unit.template).map_err(AttemptError::error)?;
+    for (path, source) in &r.inputs {
+        let dest = super::host::local_path(path, &root).map_err(AttemptError::error)?;
+        workdir::materialize(&ctx.store, source, &dest)
+            .map_err(|e| AttemptError::error(format!("cannot place input {path}: {e}")))?;
+    }
+    // Secret and ConfigMap volumes: their files, projected before any container starts.
+    let own = super::host::template_volumes(unit.template).map_err(AttemptError::error)?;
+    let volumes: Vec<_> = own.iter().chain(ctx.volumes).collect();
+    let mounted = super::volumes::mounted(std::iter::once(&main).chain(&inits), &volumes)
+        .map_err(AttemptError::error)?;
+    let projected = super::volumes::project(&mounted, &ctx.key_sources(), &work.join("volumes"))
+        .map_err(AttemptError::error)?;
+    let env = environment(ctx, unit, &r.env, true);
+    let hostname = hostname(unit);
+    let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
+    let sandboxed = |argv: &[String]| {
+        exec::spawn_and_wait(&Spawn {
+            program: &bwrap,
+            args: argv,
+            env: &env,
+            cwd: work,
+            log,
+            timeout: r.timeout,
+        })
+    };
+    let all = |list: &[String]| {
+        list.iter()
+            .map(|a| substitute(a, &r.scope))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AttemptError::error)
+    };
+    for init in &inits {
+        let argv = super::host::command(
+            unit.template,
+            init,
+            &root,
+            (&all(&init.command)?, &all(&init.args)?, None),
+            &projected,
+            &hostname,
+        )
+        .map_err(AttemptError::error)?;
+        sandboxed(&argv).map_err(|mut e| {
+            e.message = format!("init container: {}", e.message);
+            e
+        })?;
+    }
+    // After the init containers, which may have added mount points to the root.
+    let argv = super::host::command(
+        unit.template,
+        &main,
+        &root,
+        (&r.command, &r.args, r.source.as_deref()),
+        &projected,
+        &hostname,
+    )
+    .map_err(AttemptError::error)?;
+    if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
+        return Err(AttemptError::error(
+            "the workflow's activeDeadlineSeconds has passed",
+        ));
+    }
+    let stdout = sandboxed(&argv)?;
+    let mut collected = workdir::collect(
+        unit.template,
+        &root,
+        &super::host::local_path,
+        &r.scope,
+        &ctx.store,
+    )
+    .map_err(AttemptError::error)?;
+    collected.result = Some(stdout.strip_suffix('\n').unwrap_or(&stdout).to_owned());
+    collected.exit_code = Some("0".into());
+    Ok(collected)
+}
+
+/// The pod's name, as `HOSTNAME` shows it.
+fn hostname(unit: &Unit) -> String {
+    unit.label.replace(['.', '(', ')', ':'], "-")
+}
+
+/// The whole environment of a step's process: what a pod's main container has (`PATH`,
+/// `HOSTNAME`, `HOME`), `RUST_LOG` for components, the variables its template declares, then
+/// the `ARGO_*` variables the controller appends after them (`workflowpod.go` lines 682-683).
+fn environment(
+    ctx: &Ctx,
+    unit: &Unit,
+    declared: &[(String, String)],
+    sandboxed: bool,
+) -> Vec<(String, String)> {
+    let hostname = hostname(unit);
+    let node_id = super::failures::node_id(&ctx.name, &format!("{}.{}", ctx.name, unit.label));
+    let runner = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.to_owned());
+    let basics = PodBasics {
+        path: if sandboxed {
+            super::host::PATH.to_owned()
+        } else {
+            runner("PATH", super::host::PATH)
+        },
+        hostname: &hostname,
+        home: if sandboxed {
+            "/root".to_owned()
+        } else {
+            runner("HOME", "/")
+        },
+        workflow: &ctx.name,
+        node_id: &node_id,
+        deadline: ctx
+            .deadline
+            .map(|d| SystemTime::now() + d.saturating_duration_since(Instant::now())),
+    }
+    .vars();
+    let (image, argo) = basics.split_at(3);
+    let mut env = image.to_vec();
+    if !sandboxed {
+        env.extend(passed_through());
+    }
+    env.extend(declared.iter().cloned());
+    env.extend(argo.iter().cloned());
+    env
+}
