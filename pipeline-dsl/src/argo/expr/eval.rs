@@ -29,7 +29,7 @@ impl Value {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
             Value::Num(_) => "number",
@@ -63,6 +63,10 @@ pub fn evaluate(expr: &Expr, lookup: &dyn Fn(&str) -> Option<String>) -> Result<
             let json = text(evaluate(&args[0], lookup)?)?;
             let path = text(evaluate(&args[1], lookup)?)?;
             super::jsonpath::select(&json, &path)?
+        }
+        Expr::Call(f, args) if f.starts_with("sprig.") => {
+            let values = args.iter().map(|a| evaluate(a, lookup));
+            super::sprig::call(&f["sprig.".len()..], values.collect::<Result<_, _>>()?)?
         }
         Expr::Call(f, args) => call(f, evaluate(&args[0], lookup)?)?,
         Expr::Unary(op, a) => match (*op, evaluate(a, lookup)?) {

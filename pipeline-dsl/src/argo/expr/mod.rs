@@ -8,13 +8,16 @@
 //!
 //! Supported: string literals (`'...'`, `"..."`), numbers, `true`/`false`/`nil`, variables with
 //! `.name` and `['name']` access, `asFloat`/`float`/`asInt`/`int`/`string` calls,
-//! `jsonpath(json, path)` (paths `$`, `.name`, `['name']`, `[index]`), `!`/`not`,
+//! `jsonpath(json, path)` (paths `$`, `.name`, `['name']`, `[index]`), the `sprig.*` string,
+//! conversion and integer functions listed in `sprig.rs` (`sprig.trim(s)`,
+//! `sprig.replace(old, new, s)`, `sprig.add(a, b, ...)`, ...), `!`/`not`,
 //! unary `-`, `== != < <= > >=`, `matches` (RE2 syntax), `&&`/`and`, `||`/`or`, `?:` and
 //! parentheses. Anything else is a parse error naming what was found.
 
 mod eval;
 pub mod jsonpath;
 mod parse;
+mod sprig;
 
 pub use eval::{evaluate, Value};
 pub use parse::{parse, Expr};

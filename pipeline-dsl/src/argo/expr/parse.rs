@@ -269,6 +269,13 @@ impl Parser {
                 "true" => Ok(Expr::Bool(true)),
                 "false" => Ok(Expr::Bool(false)),
                 "nil" => Ok(Expr::Nil),
+                "sprig" if self.eat_op(".") => match self.toks.get(self.pos).cloned() {
+                    Some(Tok::Ident(f)) if self.toks.get(self.pos + 1) == Some(&Tok::Op("(")) => {
+                        self.pos += 1;
+                        self.call(format!("sprig.{f}"))
+                    }
+                    _ => Err("`sprig.` must be followed by a call: `sprig.trim(s)`".into()),
+                },
                 _ if self.peek_op("(") => self.call(w),
                 _ => self.path(w),
             },
@@ -278,12 +285,17 @@ impl Parser {
     }
 
     fn call(&mut self, name: String) -> Result<Expr, String> {
-        if !FUNCTIONS.contains(&name.as_str()) {
-            return Err(format!(
-                "function `{name}` is not in the supported subset ({})",
-                FUNCTIONS.join(", ")
-            ));
-        }
+        let (min, max) = match name.strip_prefix("sprig.") {
+            Some(f) => super::sprig::arity(f)?,
+            None if name == "jsonpath" => (2, Some(2)),
+            None if FUNCTIONS.contains(&name.as_str()) => (1, Some(1)),
+            None => {
+                return Err(format!(
+                    "function `{name}` is not in the supported subset ({}, sprig.*)",
+                    FUNCTIONS.join(", ")
+                ))
+            }
+        };
         self.expect("(")?;
         let mut args = Vec::new();
         if !self.eat_op(")") {
@@ -295,8 +307,12 @@ impl Parser {
                 self.expect(",")?;
             }
         }
-        let arity = if name == "jsonpath" { 2 } else { 1 };
-        if args.len() != arity {
+        if args.len() < min || max.is_some_and(|max| args.len() > max) {
+            let arity = match max {
+                Some(max) if max == min => min.to_string(),
+                Some(max) => format!("{min} to {max}"),
+                None => format!("{min} or more"),
+            };
             return Err(format!(
                 "`{name}` takes {arity} argument(s), got {}",
                 args.len()

@@ -90,7 +90,7 @@ fn semantics_of_the_subset() {
         "1 < 'a'",
         "1 && true",
         "unknown.var == 1",
-        "sprig.trim('x')",
+        "sprig.date('2006')",
         "(1",
         "a ==",
         "'open",
@@ -114,4 +114,58 @@ fn paths_and_quotes_round_trip() {
     );
     let e = parse("tasks['train-fold'].outputs.result").unwrap();
     assert_eq!(e.variables().len(), 1);
+}
+
+#[test]
+fn sprig_functions_follow_sprig_and_cast() {
+    let s = |v: &str| Ok(Value::Str(v.into()));
+    let n = |v: f64| Ok(Value::Num(v));
+    let vars = [("x", "1"), ("name", "abc")];
+    for (text, want) in [
+        ("sprig.trim(' \\t hi \\n')", s("hi")),
+        ("sprig.upper(name)", s("ABC")),
+        ("sprig.replace('-', '_', 'a-b-c')", s("a_b_c")),
+        ("sprig.trimSuffix('.csv', 'data.csv')", s("data")),
+        ("sprig.trimAll('$', '$$5$')", s("5")),
+        ("sprig.repeat(3, 'ab')", s("ababab")),
+        ("sprig.b64dec(sprig.b64enc('hello'))", s("hello")),
+        ("sprig.default('none', '')", s("none")),
+        ("sprig.default('none', name)", s("abc")),
+        ("sprig.toString(sprig.add(x, 2))", s("3")),
+        // cast.ToInt64: strings are Go integer literals; a fraction other than .0 counts as 0.
+        ("sprig.add(x, 2, '3')", n(6.0)),
+        ("sprig.add('1.5', 1)", n(1.0)),
+        ("sprig.int('0x10')", n(16.0)),
+        ("sprig.int('010')", n(8.0)),
+        ("sprig.int('3.00')", n(3.0)),
+        ("sprig.int(3.7)", n(3.0)),
+        ("sprig.max(1, '7', 3)", n(7.0)),
+        ("sprig.min(4, 2)", n(2.0)),
+        ("sprig.div(7, 2)", n(3.0)),
+        ("sprig.mod(-7, 2)", n(-1.0)),
+        ("sprig.sub(x, 5)", n(-4.0)),
+        ("sprig.float64('2.5')", n(2.5)),
+    ] {
+        assert_eq!(eval_with(text, &vars), want, "{text}");
+    }
+    for (text, want) in [
+        ("sprig.contains('b', name)", true),
+        ("sprig.hasPrefix('ab', name)", true),
+        ("sprig.hasSuffix('ab', name)", false),
+        ("sprig.empty('')", true),
+        ("sprig.upper(name) == 'ABC' ? true : false", true),
+    ] {
+        assert_eq!(eval_with(text, &vars), Ok(Value::Bool(want)), "{text}");
+    }
+}
+
+#[test]
+fn sprig_misuse_is_one_clear_error() {
+    let err = |text: &str| eval_with(text, &[("x", "1")]).unwrap_err();
+    assert!(err("sprig.date('2006', x)").contains("`sprig.date` is not in the supported subset"));
+    assert!(err("sprig.trim('a', 'b')").contains("`sprig.trim` takes 1 argument(s), got 2"));
+    assert!(err("sprig.sub(1)").contains("takes 2 argument(s)"));
+    assert!(err("sprig.trim(1)").contains("argument 1 must be a string, got number"));
+    assert!(err("sprig.div(x, 0)").contains("integer divide by zero"));
+    assert!(err("sprig.trim").contains("must be followed by a call"));
 }
