@@ -26,20 +26,13 @@ pub const ALL: &[(&str, fn())] = &[
 ];
 
 fn dump_template(env: &Env, extra_env: &str) -> String {
-    let out = env.path("env.txt").display().to_string();
-    format!(
-        r#"    - name: dump
-      container:
-        image: fixture:1
-        command: [fixture]
-        args: [component, env-dump, --param, "names=KEY,OPT,MODE,LIT,I14_SHELL_ONLY,HOSTNAME", --param, "out={out}"]
-        env:
-          - {{name: KEY, valueFrom: {{secretKeyRef: {{name: s3, key: AWS_ACCESS_KEY_ID}}}}}}
-          - {{name: OPT, valueFrom: {{secretKeyRef: {{name: s3, key: AWS_SESSION_TOKEN, optional: true}}}}}}
-          - {{name: MODE, valueFrom: {{configMapKeyRef: {{name: settings, key: mode}}}}}}
-          - {{name: LIT, value: x}}
-{extra_env}"#
-    )
+    let declared = "          - {name: KEY, valueFrom: {secretKeyRef: {name: s3, key: AWS_ACCESS_KEY_ID}}}
+          - {name: OPT, valueFrom: {secretKeyRef: {name: s3, key: AWS_SESSION_TOKEN, optional: true}}}
+          - {name: MODE, valueFrom: {configMapKeyRef: {name: settings, key: mode}}}
+          - {name: LIT, value: x}
+";
+    let names = "KEY,OPT,MODE,LIT,I14_SHELL_ONLY,HOSTNAME";
+    dumping(env, names, &format!("{declared}{extra_env}"))
 }
 
 const MAIN: &str = "      dag:\n        tasks:\n          - {name: dump, template: dump}";
