@@ -41,7 +41,6 @@
 
 extern crate self as pipeline_dsl;
 
-pub mod argo;
 pub mod artifact;
 pub mod build;
 pub mod cli;
@@ -58,6 +57,9 @@ pub mod param;
 pub mod pipeline;
 pub mod runner;
 pub mod runtime;
+
+/// The Argo Workflows model, emitter, validator and expression language (the `pipeline-argo` crate).
+pub use pipeline_argo as argo;
 
 pub use artifact::{Artifact, ArtifactError};
 pub use cli_outcome::{NotRun, Published, RunOutcome};

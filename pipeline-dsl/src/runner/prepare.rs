@@ -224,8 +224,8 @@ fn gather(ctx: &Ctx, key: &str) -> Option<Source> {
 /// the variables they read, so a skip says what was compared.
 fn expression_values(when: &str, scope: &Scope) -> String {
     let mut values: Vec<String> = Vec::new();
-    for tag in crate::argo::validate::tags(when).unwrap_or_default() {
-        let crate::argo::validate::Tag::Expression(e) = tag else {
+    for tag in crate::argo::lang::tags::tags(when).unwrap_or_default() {
+        let crate::argo::lang::tags::Tag::Expression(e) = tag else {
             continue;
         };
         let Ok(parsed) = crate::argo::expr::parse(e) else {

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::argo::lang::tags::{segments, Segment, Tag};
+
 /// The variables visible where a text is substituted.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scope {
@@ -54,28 +56,20 @@ pub(crate) fn render(value: &Value) -> String {
     }
 }
 
-/// Replaces every `{{tag}}` in `text` from `scope`; an unknown tag is an error naming it.
+/// Replaces every `{{tag}}` in `text` from `scope`; an unknown tag or a `{{` without `}}` is an
+/// error naming it.
 pub(crate) fn substitute(text: &str, scope: &Scope) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start + 2..].find("}}") else {
-            break;
-        };
-        let tag = rest[start + 2..start + 2 + len].trim();
-        out.push_str(&rest[..start]);
-        if let Some(expression) = tag.strip_prefix('=') {
-            out.push_str(&scope.evaluate(expression)?);
-            rest = &rest[start + 2 + len + 2..];
-            continue;
+    for segment in segments(text).map_err(|e| format!("in `{text}`: {e}"))? {
+        match segment {
+            Segment::Text(t) => out.push_str(t),
+            Segment::Tag(Tag::Expression(expression)) => out.push_str(&scope.evaluate(expression)?),
+            Segment::Tag(Tag::Variable(name)) => match scope.get(name) {
+                Some(value) => out.push_str(value),
+                None => return Err(format!("unknown variable `{{{{{name}}}}}`")),
+            },
         }
-        match scope.get(tag) {
-            Some(value) => out.push_str(value),
-            None => return Err(format!("unknown variable `{{{{{tag}}}}}`")),
-        }
-        rest = &rest[start + 2 + len + 2..];
     }
-    out.push_str(rest);
     Ok(out)
 }
 
@@ -122,7 +116,7 @@ mod tests {
         assert_eq!(whole["obj"], json!({"a": [1, true]}));
         let err = substitute("x {{workflow.nope}}", &scope).unwrap_err();
         assert!(err.contains("{{workflow.nope}}"), "{err}");
-        assert_eq!(substitute("a {{ b", &scope).unwrap(), "a {{ b");
+        assert!(substitute("a {{ b", &scope).unwrap_err().contains("no closing"));
         assert!(
             substitute("{{=1+1}}", &scope).is_err(),
             "outside the subset"

@@ -133,8 +133,8 @@ fn check_expressions(t: &Template) -> Result<(), String> {
     let mut texts = Vec::new();
     strings(&value, &mut texts);
     for text in texts {
-        for tag in crate::argo::validate::tags(text).unwrap_or_default() {
-            if let crate::argo::validate::Tag::Expression(e) = tag {
+        for tag in crate::argo::lang::tags::tags(text).unwrap_or_default() {
+            if let crate::argo::lang::tags::Tag::Expression(e) = tag {
                 let parsed = crate::argo::expr::parse(e)
                     .map_err(|why| format!("expression `{{{{={e}}}}}` ({why})"))?;
                 jsonpaths(&parsed).map_err(|why| format!("expression `{{{{={e}}}}}` ({why})"))?;

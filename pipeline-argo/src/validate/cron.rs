@@ -1,6 +1,6 @@
 //! CronWorkflow schedules (a light version of robfig/cron's ParseStandard).
 
-use super::syntax;
+use crate::lang::duration::parse_go;
 
 /// Standard 5-field cron or an `@` descriptor (`@daily`, `@every 1h`, ...), optional `CRON_TZ=`.
 pub(crate) fn check_cron(s: &str) -> Result<(), &'static str> {
@@ -13,7 +13,7 @@ pub(crate) fn check_cron(s: &str) -> Result<(), &'static str> {
     }
     match fields.as_slice() {
         [] => Err("empty"),
-        ["@every", d] if syntax::is_go_duration(d) => Ok(()),
+        ["@every", d] if parse_go(d).is_ok() => Ok(()),
         [d] if d.starts_with('@') => {
             const DESCRIPTORS: &[&str] = &[
                 "@yearly",

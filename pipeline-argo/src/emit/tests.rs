@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::argo::model::*;
-use crate::argo::testdata::PATTERNS_1_4;
+use crate::model::*;
+use crate::testdata::PATTERNS_1_4;
 
 fn small_workflow() -> Workflow {
     let mut requests = BTreeMap::new();
@@ -229,7 +229,7 @@ fn plain_strings_stay_plain() {
         "a b",
         "x=1",
     ] {
-        assert!(crate::argo::yaml_writer::is_safe_plain(s), "{s}");
+        assert!(crate::yaml_writer::is_safe_plain(s), "{s}");
     }
 }
 

@@ -218,7 +218,7 @@ pub type WorkflowMetadata = Metadata;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::argo::testdata::PATTERNS_1_4;
+    use crate::testdata::PATTERNS_1_4;
 
     #[test]
     fn patterns_fixture_parses_and_round_trips() {

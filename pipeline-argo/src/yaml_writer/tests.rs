@@ -2,7 +2,7 @@
 //! writes reads back as the value written.
 
 use super::{reference, to_string};
-use crate::argo::{from_yaml, Workflow};
+use crate::{from_yaml, Workflow};
 use serde::Serialize;
 use serde_json::{json, Value as J};
 use std::collections::BTreeMap;
@@ -39,7 +39,7 @@ fn the_committed_pipeline_yaml_is_written_back_byte_for_byte() {
 
 #[test]
 fn the_patterns_workflow_is_written_the_same() {
-    let wf: Workflow = from_yaml(crate::argo::testdata::PATTERNS_1_4).unwrap();
+    let wf: Workflow = from_yaml(crate::testdata::PATTERNS_1_4).unwrap();
     let yaml = both(&wf).unwrap();
     assert_eq!(from_yaml(&yaml).unwrap(), wf);
 }

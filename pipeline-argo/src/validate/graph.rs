@@ -6,7 +6,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
-use crate::argo::model::DagTask;
+use crate::model::DagTask;
 
 /// Tasks are numbered by first appearance of their name; a repeated name (reported elsewhere)
 /// shares the number, and the edges, of its first task.

@@ -1,9 +1,9 @@
 //! Tests of the validator: the §1.4 workflow passes; each rule is broken once on a valid base.
 
 use super::*;
-use crate::argo::emit::from_yaml;
-use crate::argo::model::*;
-use crate::argo::testdata::PATTERNS_1_4;
+use crate::emit::from_yaml;
+use crate::model::*;
+use crate::testdata::PATTERNS_1_4;
 
 /// The PATTERNS.md §1.4 workflow.
 pub(super) fn fixture() -> Workflow {

@@ -14,8 +14,8 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::argo::model::{Workflow, WorkflowSpec};
-use crate::argo::yaml_writer;
+use crate::model::{Workflow, WorkflowSpec};
+use crate::yaml_writer;
 
 /// Above this many bytes a manifest gets a warning (512 KiB).
 pub const SIZE_WARN_BYTES: usize = 512 * 1024;

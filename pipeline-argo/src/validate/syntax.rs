@@ -168,44 +168,6 @@ pub(crate) fn is_quantity(s: &str) -> bool {
     }
 }
 
-/// A Go `time.ParseDuration` string: `[-+]?([0-9]*(\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h))+` or `0`.
-pub(crate) fn is_go_duration(s: &str) -> bool {
-    let s = s
-        .strip_prefix('+')
-        .or_else(|| s.strip_prefix('-'))
-        .unwrap_or(s);
-    if s == "0" {
-        return true;
-    }
-    if s.is_empty() {
-        return false;
-    }
-    let mut rest = s;
-    while !rest.is_empty() {
-        let int = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let mut n = int;
-        let mut frac = 0;
-        if rest.as_bytes().get(n) == Some(&b'.') {
-            n += 1;
-            frac = rest[n..].bytes().take_while(u8::is_ascii_digit).count();
-            n += frac;
-        }
-        if int == 0 && frac == 0 {
-            return false;
-        }
-        rest = &rest[n..];
-        let unit = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
-            .iter()
-            .find(|u| rest.starts_with(**u));
-        match unit {
-            // "ms" must win over "m": the list is ordered so that two-letter units come first.
-            Some(u) => rest = &rest[u.len()..],
-            None => return false,
-        }
-    }
-    true
-}
-
 /// True when `s` is a whole `{{...}}` tag (Argo's "argo variable").
 pub(crate) fn is_whole_tag(s: &str) -> bool {
     let t = s.trim();
@@ -243,18 +205,6 @@ mod tests {
             "", "m", "1mi", "1Ki2", "1.5.5", "1 Gi", "1KB", "1e", "Gi", "1gi", ".",
         ] {
             assert!(!is_quantity(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn go_durations() {
-        for ok in [
-            "0", "30s", "1h", "1h30m", "1.5h", "300ms", "2m", "10us", "-1s", ".5s",
-        ] {
-            assert!(is_go_duration(ok), "{ok}");
-        }
-        for bad in ["", "1d", "30", "s", "1 h", "1h 30m", "1.h.", "five"] {
-            assert!(!is_go_duration(bad), "{bad}");
         }
     }
 

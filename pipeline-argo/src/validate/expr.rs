@@ -2,7 +2,8 @@
 //! `inputs` or `workflow` are extracted (string literals skipped) and resolved with the same
 //! rules as simple tags.
 
-use super::vars::{resolve_inputs, resolve_task, resolve_workflow, tags, Scope, Tag};
+use super::vars::{resolve_inputs, resolve_task, resolve_workflow, Scope};
+use crate::lang::tags::{tags, Tag};
 
 /// One member-access chain found in an expression, e.g. `tasks['a'].outputs.result`.
 pub(crate) struct ExprRef {
@@ -110,7 +111,7 @@ pub(crate) fn task_artifact_refs(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for tag in tags(text).unwrap_or_default() {
         match tag {
-            Tag::Simple(t) => {
+            Tag::Variable(t) => {
                 if let ["tasks", task, "outputs", "artifacts", art] =
                     t.split('.').collect::<Vec<_>>().as_slice()
                 {

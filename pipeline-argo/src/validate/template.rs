@@ -1,11 +1,12 @@
 //! Rules for one template that do not involve other templates or variables.
 
+use crate::lang::duration::parse_go;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::{at_template, ErrorKind, ValidationErrors};
 use super::names::{check_global_name, check_metadata, check_names, NameKind};
 use super::syntax;
-use crate::argo::model::{
+use crate::model::{
     Artifact, Backoff, Container, Inputs, Memoize, Outputs, RetryStrategy, Template,
 };
 
@@ -38,7 +39,7 @@ pub(crate) fn check_template(t: &Template, volumes: &BTreeSet<&str>, errs: &mut 
         errs.push(&at, ErrorKind::DagOnlyField("parallelism"));
     }
     if let Some(timeout) = t.timeout.as_deref().filter(|s| !s.is_empty()) {
-        if !syntax::has_tag(timeout) && !syntax::is_go_duration(timeout) {
+        if !syntax::has_tag(timeout) && parse_go(timeout).is_err() {
             errs.push(
                 &at,
                 invalid_duration("timeout", timeout, "Go duration (e.g. 30m, 1h)"),
@@ -291,7 +292,7 @@ fn check_retry(at: &str, r: &RetryStrategy, errs: &mut ValidationErrors) {
 /// `retryStrategy.expression` sees only `retries` and `lastRetry.{exitCode,status,duration,
 /// message}` (argo `buildRetryStrategyLocalScope`, `workflow/controller/operator.go`).
 fn check_retry_expression(e: &str) -> Result<(), String> {
-    let parsed = crate::argo::expr::parse(e)?;
+    let parsed = crate::expr::parse(e)?;
     for var in parsed.variables() {
         let ok = match var {
             [one] => one == "retries",
@@ -322,7 +323,7 @@ fn check_backoff(at: &str, b: &Backoff, errs: &mut ValidationErrors) {
     ];
     for (field, value) in fields {
         let Some(v) = value else { continue };
-        let ok = syntax::has_tag(v) || syntax::int_value(v).is_some() || syntax::is_go_duration(v);
+        let ok = syntax::has_tag(v) || syntax::int_value(v).is_some() || parse_go(v).is_ok();
         if !ok {
             errs.push(
                 at,
@@ -361,7 +362,7 @@ fn check_memoize(at: &str, m: &Memoize, errs: &mut ValidationErrors) {
         errs.push(at, ErrorKind::InvalidMemoizeKey(m.key.clone()));
     }
     let age = &m.max_age;
-    if !age.is_empty() && !syntax::has_tag(age) && !syntax::is_go_duration(age) {
+    if !age.is_empty() && !syntax::has_tag(age) && parse_go(age).is_err() {
         errs.push(
             at,
             invalid_duration(

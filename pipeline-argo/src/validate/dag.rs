@@ -9,7 +9,7 @@ use super::graph::DepGraph;
 use super::names::{check_names, NameKind};
 use super::syntax;
 use super::vars::{self, Globals, Place, Scope, TaskInfo};
-use crate::argo::model::{DagTask, DagTemplate, Template};
+use crate::model::{DagTask, DagTemplate, Template};
 
 /// Maximum number of tasks in a DAG (CRD `maxItems`).
 const MAX_TASKS: usize = 200;
@@ -192,7 +192,7 @@ fn check_task_shape(
     for tag in task
         .when
         .as_deref()
-        .map(super::tags)
+        .map(crate::lang::tags::tags)
         .and_then(Result::ok)
         .unwrap_or_default()
     {
@@ -203,8 +203,8 @@ fn check_task_shape(
                 .iter()
                 .any(|r| r.hyphen_after)
         };
-        if let super::Tag::Expression(e) = tag {
-            if let Err(reason) = crate::argo::expr::parse(e) {
+        if let crate::lang::tags::Tag::Expression(e) = tag {
+            if let Err(reason) = crate::expr::parse(e) {
                 if hyphen(e) {
                     continue;
                 }

@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use super::error::ErrorKind;
 use super::expr::check_expression;
+use crate::lang::tags::{tags, Tag};
 use super::graph::DepGraph;
-use crate::argo::model::{DagTask, Template};
+use crate::model::{DagTask, Template};
 
 /// Names visible everywhere (`workflow.*`).
 #[derive(Debug, Default)]
@@ -64,29 +65,6 @@ pub(crate) struct Scope<'a> {
     pub in_exit_handler: bool,
 }
 
-/// One `{{...}}` occurrence.
-pub(crate) enum Tag<'t> {
-    Simple(&'t str),
-    Expression(&'t str),
-}
-
-/// Splits `text` into its tags; `Err(())` on a `{{` without `}}`.
-pub(crate) fn tags(text: &str) -> Result<Vec<Tag<'_>>, ()> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let end = after.find("}}").ok_or(())?;
-        let inner = &after[..end];
-        match inner.trim_start().strip_prefix('=') {
-            Some(expr) => out.push(Tag::Expression(expr)),
-            None => out.push(Tag::Simple(inner.trim())),
-        }
-        rest = &after[end + 2..];
-    }
-    Ok(out)
-}
-
 /// Checks every string inside `value` (JSON of a template, task or outputs).
 pub(crate) fn check_value(scope: &Scope<'_>, path: &str, value: &Value, errs: &mut Vec<ErrorKind>) {
     match value {
@@ -121,7 +99,7 @@ pub(crate) fn check_text(scope: &Scope<'_>, field: &str, text: &str, errs: &mut 
     };
     for tag in found {
         let (shown, result) = match tag {
-            Tag::Simple(t) => (t.to_string(), resolve(scope, t)),
+            Tag::Variable(t) => (t.to_string(), resolve(scope, t)),
             Tag::Expression(e) => (format!("={e}"), check_expression(scope, e)),
         };
         if let Err(reason) = result {

@@ -14,7 +14,7 @@
 use std::fmt;
 
 use super::model::{Template, Workflow};
-use super::validate::{tags, Tag};
+use crate::lang::tags::{tags, Tag};
 
 /// One warning: the rule's name and what is wrong, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +114,7 @@ fn lint_template(t: &Template, warn: &mut impl FnMut(&'static str, String)) {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|tag| match tag {
-                Tag::Simple(s)
+                Tag::Variable(s)
                     if s.starts_with("tasks.") || s.starts_with("workflow.parameters.") =>
                 {
                     Some(s)

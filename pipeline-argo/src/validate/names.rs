@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::error::{ErrorKind, ValidationErrors};
 use super::syntax;
-use crate::argo::model::{Metadata, ObjectMeta, StringMap};
+use crate::model::{Metadata, ObjectMeta, StringMap};
 
 /// Characters Kubernetes appends to `generateName`.
 const GENERATED_SUFFIX_LEN: usize = 5;

@@ -1,6 +1,7 @@
 //! Argo Workflows object model, deterministic YAML emitter and a port of Argo's validation rules.
 pub mod emit;
 pub mod expr;
+pub mod lang;
 pub mod lint;
 pub mod model;
 pub mod validate;

@@ -45,7 +45,7 @@
 //!     `backoff.maxDuration` bounds it); `limit` and `backoff.factor` are non-negative integers or
 //!     `{{...}}` tags; `retryPolicy` is Always, OnFailure, OnError or OnTransientError; a `backoff`
 //!     has a `duration`; `duration`, `maxDuration`, `cap` are integer seconds or Go durations;
-//!     `expression` parses in the expr subset of [`crate::argo::expr`] and reads only `retries`
+//!     `expression` parses in the expr subset of [`crate::expr`] and reads only `retries`
 //!     and `lastRetry.exitCode|status|duration|message` (argo `buildRetryStrategyLocalScope`).
 //! 15. `memoize`: the key, with each `{{...}}` counted as one character, matches
 //!     `^[a-zA-Z0-9][-a-zA-Z0-9]*$`; `maxAge` is empty or a Go duration (no `d` unit); the cache
@@ -96,10 +96,10 @@
 //!     `inputs.parameters|artifacts.X` and `workflow.parameters.X` / `status` / `failures` with the
 //!     same rules (string literals skipped); a `{{` without `}}` is an error. In a task's `when`,
 //!     an expression tag must parse in the expr subset the compiler emits and the local runner
-//!     evaluates ([`crate::argo::expr`]).
+//!     evaluates ([`crate::expr`]).
 //!
 //! Warnings (a Workflow Argo accepts but a stock cluster would not run well: no service account,
-//! a ref to an artifact repository key we do not ship, ...) are [`crate::argo::lint`]'s.
+//! a ref to an artifact repository key we do not ship, ...) are [`crate::lint`]'s.
 //!
 //! **CronWorkflow**: `schedules` non-empty, each with 5 fields or an `@` descriptor;
 //! `concurrencyPolicy` Allow, Forbid or Replace; `startingDeadlineSeconds` not negative.
@@ -118,9 +118,8 @@ mod template;
 mod vars;
 
 pub use error::{ErrorKind, ValidationError, ValidationErrors};
-pub(crate) use vars::{tags, Tag};
 
-use crate::argo::model::{CronWorkflow, Workflow, WorkflowSpec, WorkflowTemplate, API_VERSION};
+use crate::model::{CronWorkflow, Workflow, WorkflowSpec, WorkflowTemplate, API_VERSION};
 use names::NameRules;
 use spec::check_spec;
 

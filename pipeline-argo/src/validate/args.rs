@@ -7,7 +7,7 @@ use super::expr::{expr_artifact_refs, task_artifact_refs};
 use super::names::{check_names, NameKind};
 use super::template::check_enum;
 use super::vars::TaskInfo;
-use crate::argo::model::{Arguments, Artifact, Template};
+use crate::model::{Arguments, Artifact, Template};
 
 /// Argument names and values (Argo `validateArguments`).
 pub(crate) fn check_arguments(at: &str, args: Option<&Arguments>, errs: &mut ValidationErrors) {

@@ -8,7 +8,7 @@ use super::error::{at_template, ErrorKind, ValidationErrors};
 use super::names::{self, NameKind};
 use super::vars::{Globals, Place, Scope};
 use super::{args, not_in_set, syntax, template, Mode};
-use crate::argo::model::{ObjectMeta, Template, WorkflowSpec};
+use crate::model::{ObjectMeta, Template, WorkflowSpec};
 
 /// Maximum number of templates (CRD `maxItems`).
 const MAX_TEMPLATES: usize = 200;

@@ -1,6 +1,6 @@
 //! Parsing of enhanced `depends` expressions (`a && (b.Failed || !c.Skipped)`).
 
-use crate::argo::model::DagTask;
+use crate::model::DagTask;
 
 /// One reference in `depends`: `task` or `task.Result`.
 #[derive(Debug, PartialEq)]

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
-use crate::argo::validate::graph::DepGraph;
+use crate::validate::graph::DepGraph;
 
 /// The former implementation: a recursive DFS over name-keyed sets.
 mod reference {

@@ -1,0 +1,9 @@
+//! Argo's small languages, each parsed in one place: the validator, the compiler and the local
+//! runner all read them through these functions, so what validates is what runs.
+//!
+//! - [`tags`]: the `{{...}}` tags of template strings;
+//! - [`duration`]: Go durations and Argo's "whole seconds or a Go duration";
+//! - [`crate::expr`]: the expr-lang subset of `{{=...}}` tags and `when` expressions.
+
+pub mod duration;
+pub mod tags;
