@@ -1,4 +1,5 @@
 //! Argo Workflows object model, deterministic YAML emitter and a port of Argo's validation rules.
+pub mod contract;
 pub mod emit;
 pub mod expr;
 pub mod lang;

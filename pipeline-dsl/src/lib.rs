@@ -42,11 +42,17 @@
 extern crate self as pipeline_dsl;
 
 pub mod artifact;
+#[cfg(feature = "runner")]
 pub mod build;
+#[cfg(feature = "runner")]
 pub mod cli;
+#[cfg(feature = "runner")]
 mod cli_main;
+#[cfg(feature = "runner")]
 mod cli_outcome;
+#[cfg(feature = "runner")]
 mod cli_run;
+#[cfg(feature = "runner")]
 mod cli_store;
 pub mod compile;
 pub mod component;
@@ -55,14 +61,18 @@ pub mod options;
 pub mod outputs;
 pub mod param;
 pub mod pipeline;
-pub mod runner;
 pub mod runtime;
 
 /// The Argo Workflows model, emitter, validator and expression language (the `pipeline-argo` crate).
 pub use pipeline_argo as argo;
+/// The local runner (the `pipeline-runner` crate): runs a compiled workflow on this machine.
+#[cfg(feature = "runner")]
+pub use pipeline_runner as runner;
 
 pub use artifact::{Artifact, ArtifactError};
+#[cfg(feature = "runner")]
 pub use cli_outcome::{NotRun, Published, RunOutcome};
+#[cfg(feature = "runner")]
 pub use cli_run::{RunArgs, RunFailure};
 pub use component::{
     Bindings, Component, ComponentSpec, DuplicateComponent, OutputKind, OutputSpec, Registration,

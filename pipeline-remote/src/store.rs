@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use pipeline_dsl::runner::{ObjectInfo, ObjectStore, RemoteScheme};
+use pipeline_runner::{ObjectInfo, ObjectStore, RemoteScheme};
 
 use super::{S3Client, S3Url};
 

@@ -27,6 +27,10 @@ pub use template::*;
 
 /// The `apiVersion` of every Argo object.
 pub const API_VERSION: &str = "argoproj.io/v1alpha1";
+/// The annotation Argo's UI shows as a Workflow's (or a template's) description; pipeline-dsl
+/// puts a component's doc comment there, up to its first heading. Argo copies a template's
+/// `metadata` onto the pod it creates.
+pub const DESCRIPTION_ANNOTATION: &str = "workflows.argoproj.io/description";
 
 /// A Kubernetes `IntOrString`, kept in its string form (e.g. `"2"` or `"{{inputs.parameters.n}}"`).
 pub type IntOrString = String;

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use super::error::ErrorKind;
 use super::expr::check_expression;
-use crate::lang::tags::{tags, Tag};
 use super::graph::DepGraph;
+use crate::lang::tags::{tags, Tag};
 use crate::model::{DagTask, Template};
 
 /// Names visible everywhere (`workflow.*`).

@@ -19,10 +19,11 @@ use crate::argo::{
 };
 use crate::pipeline::Pipeline;
 
+pub use crate::argo::contract::{CACHE_ANNOTATION, SCRATCH, VERSION_ANNOTATION};
+pub use crate::argo::DESCRIPTION_ANNOTATION;
+
 /// The UID/GID every pod runs as (the `argoexec` non-root image's).
 pub const RUN_AS: i64 = 8737;
-/// Where the writable `emptyDir` is mounted in every container.
-pub const SCRATCH: &str = "/scratch";
 /// `HOME` of every container: an `emptyDir` of its own mounted there, so the directory exists
 /// (a subdirectory of `/scratch` would not: nothing creates it) and the local runner maps it with
 /// the rest of `/scratch`.
@@ -37,17 +38,6 @@ pub(crate) const TMP_VOLUME: &str = "tmp";
 pub const MAIN: &str = "main";
 /// Name of the exit handler DAG template.
 pub const EXIT_HANDLER: &str = "exit-handler";
-
-/// Annotation on a component's template (so on its pod: Argo copies `template.metadata` onto the
-/// pod it creates) holding the component's description, its doc comment up to the first heading.
-/// The key Argo's UI reads as a Workflow's description.
-pub const DESCRIPTION_ANNOTATION: &str = "workflows.argoproj.io/description";
-/// Annotation `"false"` on the template of a task that is never cached
-/// ([`TaskOptions::never_cache`](crate::TaskOptions::never_cache)); the local runner reads it.
-pub const CACHE_ANNOTATION: &str = "pipeline-dsl/cache";
-/// Annotation holding the version a component declares (`#[component(version = "...")]`); the
-/// local runner's cache key uses it instead of the components binary's digest.
-pub const VERSION_ANNOTATION: &str = "pipeline-dsl/version";
 
 /// Why a pipeline could not be compiled.
 #[derive(Debug, thiserror::Error)]

@@ -167,7 +167,7 @@ impl SubmitArgs {
 
 /// The compiled YAML as the JSON the API takes.
 fn to_json(yaml: &str) -> Result<Value, String> {
-    pipeline_dsl::argo::from_yaml_as::<Value>(yaml).map_err(|e| e.to_string())
+    pipeline_argo::from_yaml_as::<Value>(yaml).map_err(|e| e.to_string())
 }
 
 /// Sets `spec.arguments.parameters[name].value` for each `name=value`; an unknown name is an

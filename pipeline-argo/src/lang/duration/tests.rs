@@ -30,7 +30,9 @@ fn parses_as_go_does() {
 
 #[test]
 fn what_validates() {
-    for ok in ["0", "30s", "1h", "1h30m", "1.5h", "300ms", "2m", "10us", "-1s", ".5s"] {
+    for ok in [
+        "0", "30s", "1h", "1h30m", "1.5h", "300ms", "2m", "10us", "-1s", ".5s",
+    ] {
         assert!(parse_go(ok).is_ok(), "{ok}");
     }
     for bad in ["", "1d", "30", "s", "1 h", "1h 30m", "1.h.", "five"] {
@@ -40,9 +42,15 @@ fn what_validates() {
 
 #[test]
 fn argo_takes_whole_seconds_first() {
-    assert_eq!(parse_argo("30").unwrap().to_std(), Some(Duration::from_secs(30)));
+    assert_eq!(
+        parse_argo("30").unwrap().to_std(),
+        Some(Duration::from_secs(30))
+    );
     assert_eq!(parse_argo("-5").unwrap().to_std(), None);
-    assert_eq!(parse_argo("2m").unwrap().to_std(), Some(Duration::from_secs(120)));
+    assert_eq!(
+        parse_argo("2m").unwrap().to_std(),
+        Some(Duration::from_secs(120))
+    );
     assert!(parse_argo("2.5").is_err());
     assert!(parse_argo("99999999999999999999").is_err());
     assert!(is_whole_seconds("+30") && !is_whole_seconds("30s") && !is_whole_seconds(""));
@@ -77,7 +85,10 @@ proptest! {
     fn any_text_is_a_value_or_one_error(text in "[-+]?[0-9.]{0,4}[a-zµ ]{0,3}[0-9]{0,2}") {
         match parse_go(&text) {
             Ok(d) => prop_assert!(d.nanos() > i64::MIN),
-            Err(e) => prop_assert!(e.to_string().starts_with(&format!("`{text}` is not a duration"))),
+            Err(e) => {
+                let prefix = format!("`{text}` is not a duration");
+                prop_assert!(e.to_string().starts_with(&prefix));
+            }
         }
     }
 }

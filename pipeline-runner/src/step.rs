@@ -17,7 +17,7 @@ use super::store::hex;
 use super::subst::{substitute, Scope};
 use super::summary::StepStatus;
 use super::workdir::{self, Collected};
-use crate::external::ExternalDataError;
+use crate::external::HookError;
 
 /// How one execution ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,11 +154,9 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         if let Some(hook) = external.and_then(|e| e.get(&p.name)) {
             // Outside data: a relative reference resolves against where the run started, and
             // what the data holds now is part of the cache key.
-            let bad =
-                |e: ExternalDataError| format!("input parameter `{}` = `{value}`: {e}", p.name);
+            let bad = |e: HookError| format!("input parameter `{}` = `{value}`: {e}", p.name);
             value = hook.resolve(&value, &ctx.options.base_dir).map_err(bad)?;
-            let bad =
-                |e: ExternalDataError| format!("input parameter `{}` = `{value}`: {e}", p.name);
+            let bad = |e: HookError| format!("input parameter `{}` = `{value}`: {e}", p.name);
             if let Some(fp) = hook.fingerprint(&value).map_err(bad)? {
                 fingerprints.insert(p.name.clone(), fp);
             }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use super::prepare::Source;
 use super::store::{Store, Stored};
 use super::subst::{substitute, Scope};
+use crate::argo::contract::SCRATCH;
 use crate::argo::Template;
-use crate::compile::SCRATCH;
 
 /// Replaces the container path `/scratch` (as a whole path component) by `work`.
 pub(crate) fn remap(text: &str, work: &Path) -> String {

@@ -116,7 +116,9 @@ mod tests {
         assert_eq!(whole["obj"], json!({"a": [1, true]}));
         let err = substitute("x {{workflow.nope}}", &scope).unwrap_err();
         assert!(err.contains("{{workflow.nope}}"), "{err}");
-        assert!(substitute("a {{ b", &scope).unwrap_err().contains("no closing"));
+        assert!(substitute("a {{ b", &scope)
+            .unwrap_err()
+            .contains("no closing"));
         assert!(
             substitute("{{=1+1}}", &scope).is_err(),
             "outside the subset"

@@ -135,7 +135,7 @@ fn cacheable(template: &Template) -> bool {
     template
         .metadata
         .as_ref()
-        .and_then(|m| m.annotations.get(crate::compile::CACHE_ANNOTATION))
+        .and_then(|m| m.annotations.get(crate::argo::contract::CACHE_ANNOTATION))
         .is_none_or(|v| v != "false")
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The key is the SHA-256 of a JSON document holding the template (with its name), the resolved
 //! input parameter values, the fingerprints of the outside data they name (a file's digest, an
-//! object's ETag: see [`ExternalData`](crate::external::ExternalData)), the digests of the
+//! object's ETag: see [`ExternalParam`](crate::external::ExternalParam)), the digests of the
 //! input artifacts and the digest of the components binary, or the version the component declares
 //! (`#[component(version = "...")]`) instead. An entry records the output parameters and output
 //! artifacts; it is only used when every blob it references is still in the store. Templates
@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 
 use super::mirror::ObjectStore;
 use super::store::{hex, Store, Stored};
+use crate::argo::contract::VERSION_ANNOTATION;
 use crate::argo::Template;
-use crate::compile::{DESCRIPTION_ANNOTATION, VERSION_ANNOTATION};
+use crate::argo::DESCRIPTION_ANNOTATION;
 
 /// A cached result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

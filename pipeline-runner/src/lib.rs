@@ -27,10 +27,10 @@
 //! uploaded.
 //!
 //! ```no_run
-//! use pipeline_dsl::runner::{run, RunOptions};
+//! use pipeline_runner::{run, RunOptions};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let yaml = std::fs::read_to_string("pipeline.yaml")?;
-//! let workflow = pipeline_dsl::argo::from_yaml(&yaml)?;
+//! let workflow = pipeline_argo::from_yaml(&yaml)?;
 //! let summary = run(&workflow, &RunOptions::default())?;
 //! print!("{}", summary.table());
 //! if !summary.succeeded() {
@@ -61,6 +61,7 @@ mod dag;
 mod depends;
 mod duration;
 mod exec;
+pub mod external;
 mod failures;
 mod host;
 mod html;
@@ -101,6 +102,7 @@ pub use summary::{
 
 use crate::argo::Workflow;
 use context::Ctx;
+use pipeline_argo as argo;
 use progress::Progress;
 
 /// How to run a workflow locally.
@@ -118,7 +120,7 @@ pub struct RunOptions {
     /// The components binary to spawn for each step (usually `std::env::current_exe()`).
     pub binary: PathBuf,
     /// Where relative references to outside data resolve (see
-    /// [`ExternalData`](crate::external::ExternalData)); the directory the run started in.
+    /// [`ExternalParam`](crate::external::ExternalParam)); the directory the run started in.
     pub base_dir: PathBuf,
     /// Workflow name to use instead of `<generateName><random>`.
     pub run_name: Option<String>,

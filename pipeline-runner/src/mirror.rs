@@ -54,7 +54,7 @@ pub struct ObjectInfo {
 /// every binary that links a crate submitting one (`pipeline-remote` submits `s3`) with `inventory::submit!`.
 ///
 /// ```
-/// use pipeline_dsl::runner::{open_remote, ObjectStore, RemoteScheme};
+/// use pipeline_runner::{open_remote, ObjectStore, RemoteScheme};
 /// use std::sync::Arc;
 ///
 /// fn open_mem(url: &str) -> Result<Arc<dyn ObjectStore>, String> {

@@ -12,25 +12,7 @@ use super::store::{Store, Stored};
 use super::subst::Scope;
 use super::{RunOptions, RunnerError};
 use crate::argo::{Template, Workflow};
-use crate::external::ExternalDataHook;
-
-fn external_params() -> BTreeMap<String, BTreeMap<String, &'static ExternalDataHook>> {
-    // Duplicate names are refused when the pipeline compiles and when a component starts; here
-    // they only mean no hooks.
-    crate::component::registered()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| (r.spec)())
-        .filter_map(|spec| {
-            let hooks: BTreeMap<_, _> = spec
-                .parameters
-                .iter()
-                .filter_map(|p| Some((p.name.clone(), p.external()?)))
-                .collect();
-            (!hooks.is_empty()).then_some((spec.name, hooks))
-        })
-        .collect()
-}
+use crate::external::ExternalParams;
 
 /// State shared by every step of a run.
 pub(crate) struct Ctx<'w> {
@@ -64,8 +46,8 @@ pub(crate) struct Ctx<'w> {
     /// `spec.volumes`.
     pub volumes: &'w [crate::argo::Volume],
     /// The parameters of the components linked into this binary whose type names outside data
-    /// ([`ExternalData`](crate::external::ExternalData)), by component and parameter name.
-    pub external: BTreeMap<String, BTreeMap<String, &'static ExternalDataHook>>,
+    /// ([`ExternalParam`](crate::external::ExternalParam)), by component and parameter name.
+    pub external: ExternalParams,
 }
 
 impl<'w> Ctx<'w> {
@@ -132,7 +114,7 @@ impl<'w> Ctx<'w> {
             parallelism,
             deadline,
             volumes: &wf.spec.volumes,
-            external: external_params(),
+            external: crate::external::registered(),
         })
     }
 
