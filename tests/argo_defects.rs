@@ -126,7 +126,7 @@ fn publish_when(wf: &Workflow, accuracy: &str, threshold: &str) -> Result<ExprVa
         "workflow.parameters.threshold" => Some(threshold.to_owned()),
         _ => None,
     };
-    evaluate(&parse(body)?, &vars)
+    Ok(evaluate(&parse(body)?, &vars)?)
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub enum StoreCommand {
 
 impl StoreCommand {
     /// Runs the command, printing what it found or removed.
-    pub fn execute(&self) -> Result<(), String> {
+    pub(crate) fn execute(&self) -> Result<(), String> {
         match self {
             StoreCommand::Verify { artifacts, fix } => {
                 let (root, remote) = open(artifacts)?;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use pipeline_runner::{ObjectInfo, ObjectStore, RemoteScheme};
+use pipeline_runner::{ObjectInfo, ObjectStore, RemoteScheme, StoreError};
 
 use super::{S3Client, S3Url};
 
@@ -26,30 +26,30 @@ impl ObjectStore for S3Prefix {
         self.root.join(key).to_string()
     }
 
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.client
             .get_if_exists(&self.root.join(key))
-            .map_err(|e| e.to_string())
+            .map_err(|e| StoreError(e.to_string()))
     }
 
-    fn exists(&self, key: &str) -> Result<bool, String> {
+    fn exists(&self, key: &str) -> Result<bool, StoreError> {
         self.client
             .exists(&self.root.join(key))
-            .map_err(|e| e.to_string())
+            .map_err(|e| StoreError(e.to_string()))
     }
 
-    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String> {
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         self.client
             .put(&self.root.join(key), bytes)
-            .map_err(|e| e.to_string())
+            .map_err(|e| StoreError(e.to_string()))
     }
 
-    fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, String> {
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, StoreError> {
         let root = self.root.join("");
         let listed = self
             .client
             .list(&self.root.join(prefix))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| StoreError(e.to_string()))?;
         Ok(listed
             .into_iter()
             .filter_map(|(key, size, modified)| {
@@ -62,16 +62,18 @@ impl ObjectStore for S3Prefix {
             .collect())
     }
 
-    fn delete(&self, key: &str) -> Result<(), String> {
+    fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.client
             .delete(&self.root.join(key))
-            .map_err(|e| e.to_string())
+            .map_err(|e| StoreError(e.to_string()))
     }
 }
 
-fn open(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
-    let root: S3Url = url.parse().map_err(|e: super::RemoteError| e.to_string())?;
-    let client = S3Client::from_env().map_err(|e| format!("`{url}`: {e}"))?;
+fn open(url: &str) -> Result<Arc<dyn ObjectStore>, StoreError> {
+    let root: S3Url = url
+        .parse()
+        .map_err(|e: super::RemoteError| StoreError(e.to_string()))?;
+    let client = S3Client::from_env().map_err(|e| StoreError(format!("`{url}`: {e}")))?;
     Ok(Arc::new(S3Prefix::new(client, root)))
 }
 

@@ -250,7 +250,13 @@ const MANIFEST: &str = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetada
 
 fn submit(stand_in: &StandIn, extra: &[&str]) -> (Result<Outcome, String>, String) {
     let mut out = Vec::new();
-    let result = args(extra).run_with(stand_in.settings(), || Ok(MANIFEST.into()), &mut out);
+    let result = args(extra)
+        .run_with(
+            stand_in.settings(),
+            || Ok::<_, String>(MANIFEST.into()),
+            &mut out,
+        )
+        .map_err(|e| e.to_string());
     (result, String::from_utf8(out).unwrap())
 }
 
@@ -390,11 +396,11 @@ fn from_template_base_href_and_logs() {
     let mut out = Vec::new();
     let result = args(&["--from-template", "titanic", "-p", "threshold=0.7", "--log"]).run_with(
         settings,
-        || unreachable!("a template submission compiles nothing"),
+        || -> Result<String, String> { unreachable!("a template submission compiles nothing") },
         &mut out,
     );
     assert_eq!(
-        result,
+        result.map_err(|e| e.to_string()),
         Ok(Outcome::Finished("wf-1".into(), "Succeeded".into()))
     );
     let s = stand_in.state.lock().unwrap();
@@ -439,8 +445,9 @@ fn an_unreachable_server_is_a_clear_error() {
     let settings = ServerSettings::resolve(&SettingsFlags::default(), &env).unwrap();
     let mut out = Vec::new();
     let err = args(&[])
-        .run_with(settings, || Ok(MANIFEST.into()), &mut out)
-        .unwrap_err();
+        .run_with(settings, || Ok::<_, String>(MANIFEST.into()), &mut out)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains(&format!("Argo Server at http://127.0.0.1:{port}/")),
         "{err}"
@@ -470,6 +477,7 @@ fn settings_follow_the_argo_cli() {
     };
     assert!(ServerSettings::resolve(&flags, &env)
         .unwrap_err()
+        .to_string()
         .contains("host:port"));
     let defaults = ServerSettings::resolve(&SettingsFlags::default(), &|_| None).unwrap();
     assert_eq!(defaults.base_url(), "https://localhost:2746/");

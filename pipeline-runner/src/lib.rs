@@ -94,7 +94,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use maintenance::{gc, verify, GcReport, VerifyReport};
-pub use mirror::{open_remote, ObjectInfo, ObjectStore, RemoteScheme};
+pub use mirror::{open_remote, ObjectInfo, ObjectStore, RemoteScheme, StoreError};
 pub use summary::{
     ArtifactKind, ArtifactRecord, HeadlineMetric, RunSummary, StepRecord, StepStatus, TaskRecord,
     WorkflowStatus,
@@ -296,7 +296,7 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
             .get("cache/.probe")
             .map_err(|message| RunnerError::Remote {
                 url: remote.url(""),
-                message,
+                message: message.into(),
             })?;
     }
     let sources = pod_env::KeySources {

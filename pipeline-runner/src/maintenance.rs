@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::cache::Entry;
-use super::mirror::{ObjectInfo, ObjectStore};
+use super::mirror::{ObjectInfo, ObjectStore, StoreError};
 use super::store::hex;
 use super::summary::{ArtifactKind, RunSummary};
 
@@ -101,13 +101,13 @@ struct Remote<'a>(&'a dyn ObjectStore);
 
 impl Keys for Remote<'_> {
     fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, String> {
-        self.0.list(prefix)
+        Ok(self.0.list(prefix)?)
     }
     fn read(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
-        self.0.get(key)
+        Ok(self.0.get(key)?)
     }
     fn delete(&self, key: &str) -> Result<(), String> {
-        self.0.delete(key)
+        Ok(self.0.delete(key)?)
     }
 }
 
@@ -147,7 +147,11 @@ pub fn verify(
 /// Keeps the `keep` newest runs; removes the older runs, the cache entries the kept runs do
 /// not use, the blobs no kept run or cache entry refers to, and temp files older than an hour.
 /// A run without `run.json` younger than an hour is kept (it may still be running).
-pub fn gc(root: &Path, remote: Option<&dyn ObjectStore>, keep: usize) -> Result<GcReport, String> {
+pub fn gc(
+    root: &Path,
+    remote: Option<&dyn ObjectStore>,
+    keep: usize,
+) -> Result<GcReport, StoreError> {
     let store = keys(root, remote);
     let now = SystemTime::now();
     let young =

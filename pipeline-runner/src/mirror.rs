@@ -11,6 +11,23 @@ use std::sync::{Arc, Mutex};
 use super::cache::Entry;
 use super::store::{Store, Stored};
 
+/// What a store reports: one line naming the object or URL and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct StoreError(pub String);
+
+impl From<String> for StoreError {
+    fn from(message: String) -> Self {
+        StoreError(message)
+    }
+}
+
+impl From<StoreError> for String {
+    fn from(e: StoreError) -> Self {
+        e.0
+    }
+}
+
 /// An object store the runner mirrors its artifact store to (see
 /// [`RunOptions::remote`](super::RunOptions::remote)). Keys are `/`-separated paths relative
 /// to the store's root.
@@ -18,24 +35,24 @@ pub trait ObjectStore: Send + Sync + fmt::Debug {
     /// The object's URL, for messages (`s3://bucket/prefix/<key>`).
     fn url(&self, key: &str) -> String;
     /// The object's bytes, or `None` when it does not exist.
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String>;
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// True when the object exists.
-    fn exists(&self, key: &str) -> Result<bool, String>;
+    fn exists(&self, key: &str) -> Result<bool, StoreError>;
     /// Writes the object.
-    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String>;
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError>;
     /// Every object whose key starts with `prefix` (for `store verify` and `store gc`).
-    fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, String> {
-        Err(format!(
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, StoreError> {
+        Err(StoreError(format!(
             "{}: this store cannot list its objects",
             self.url(prefix)
-        ))
+        )))
     }
     /// Removes the object (no error when it does not exist).
-    fn delete(&self, key: &str) -> Result<(), String> {
-        Err(format!(
+    fn delete(&self, key: &str) -> Result<(), StoreError> {
+        Err(StoreError(format!(
             "{}: this store cannot delete objects",
             self.url(key)
-        ))
+        )))
     }
 }
 
@@ -54,30 +71,31 @@ pub struct ObjectInfo {
 /// every binary that links a crate submitting one (`pipeline-remote` submits `s3`) with `inventory::submit!`.
 ///
 /// ```
-/// use pipeline_runner::{open_remote, ObjectStore, RemoteScheme};
+/// use pipeline_runner::{open_remote, ObjectStore, RemoteScheme, StoreError};
 /// use std::sync::Arc;
 ///
-/// fn open_mem(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
-///     Err(format!("{url}: this example has no memory store"))
+/// fn open_mem(url: &str) -> Result<Arc<dyn ObjectStore>, StoreError> {
+///     Err(StoreError(format!("{url}: this example has no memory store")))
 /// }
 /// inventory::submit! { RemoteScheme { scheme: "mem", open: open_mem } }
 ///
 /// let err = open_remote("mem://x").unwrap_err();
-/// assert_eq!(err, "mem://x: this example has no memory store");
+/// assert_eq!(err.to_string(), "mem://x: this example has no memory store");
 /// let err = open_remote("gs://bucket").unwrap_err();
+/// let err = err.to_string();
 /// assert!(err.contains("no store for `gs://`") && err.contains("known: mem"), "{err}");
 /// ```
 pub struct RemoteScheme {
     /// The scheme, without `://`.
     pub scheme: &'static str,
     /// Opens the store rooted at a URL of this scheme.
-    pub open: fn(&str) -> Result<Arc<dyn ObjectStore>, String>,
+    pub open: fn(&str) -> Result<Arc<dyn ObjectStore>, StoreError>,
 }
 
 inventory::collect!(RemoteScheme);
 
 /// Opens the remote store at `url` with the scheme registered for it.
-pub fn open_remote(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
+pub fn open_remote(url: &str) -> Result<Arc<dyn ObjectStore>, StoreError> {
     let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
     let registered = || inventory::iter::<RemoteScheme>.into_iter();
     match registered().find(|r| r.scheme == scheme) {
@@ -85,7 +103,7 @@ pub fn open_remote(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
         None => {
             let mut known: Vec<&str> = registered().map(|r| r.scheme).collect();
             known.sort_unstable();
-            Err(format!(
+            Err(StoreError(format!(
                 "`{url}`: no store for `{scheme}://` is linked into this binary (known: {}); \
                  depend on the pipeline-remote crate for s3://",
                 if known.is_empty() {
@@ -93,7 +111,7 @@ pub fn open_remote(url: &str) -> Result<Arc<dyn ObjectStore>, String> {
                 } else {
                     known.join(", ")
                 }
-            ))
+            )))
         }
     }
 }
@@ -230,13 +248,13 @@ mod tests {
         fn url(&self, key: &str) -> String {
             format!("mem://{key}")
         }
-        fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
             Ok(self.0.lock().unwrap().get(key).cloned())
         }
-        fn exists(&self, key: &str) -> Result<bool, String> {
+        fn exists(&self, key: &str) -> Result<bool, StoreError> {
             Ok(self.0.lock().unwrap().contains_key(key))
         }
-        fn put(&self, key: &str, bytes: &[u8]) -> Result<(), String> {
+        fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
             self.0.lock().unwrap().insert(key.into(), bytes.to_vec());
             Ok(())
         }

@@ -28,9 +28,9 @@ impl Scope {
     /// [`crate::argo::expr`] over this scope's variables; an error names the expression.
     pub(crate) fn evaluate(&self, expression: &str) -> Result<String, String> {
         let fail = |e: String| format!("cannot evaluate `{{{{={expression}}}}}`: {e}");
-        let parsed = crate::argo::expr::parse(expression).map_err(fail)?;
+        let parsed = crate::argo::expr::parse(expression).map_err(|e| fail(e.into()))?;
         crate::argo::expr::evaluate(&parsed, &|name| self.get(name).map(str::to_owned))
-            .map_err(fail)?
+            .map_err(|e| fail(e.into()))?
             .to_text()
             .ok_or_else(|| fail("the result is nil".into()))
     }

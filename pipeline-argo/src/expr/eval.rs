@@ -3,6 +3,7 @@
 //! short-circuit), `asFloat`/`asInt` parse strings like Go's `strconv.ParseFloat`/`Atoi`.
 
 use super::parse::Expr;
+use super::ExprError;
 
 /// A value of the subset.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +49,7 @@ fn number_text(n: f64) -> String {
 }
 
 /// Evaluates `expr`; `lookup` maps a dotted variable name (`lastRetry.exitCode`) to its value.
-pub fn evaluate(expr: &Expr, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Value, String> {
+pub fn evaluate(expr: &Expr, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Value, ExprError> {
     Ok(match expr {
         Expr::Str(s) => Value::Str(s.clone()),
         Expr::Num(n) => Value::Num(*n),
@@ -72,7 +73,7 @@ pub fn evaluate(expr: &Expr, lookup: &dyn Fn(&str) -> Option<String>) -> Result<
         Expr::Unary(op, a) => match (*op, evaluate(a, lookup)?) {
             ("!", Value::Bool(b)) => Value::Bool(!b),
             ("-", Value::Num(n)) => Value::Num(-n),
-            (op, v) => return Err(format!("invalid operation: {op} {}", v.kind())),
+            (op, v) => return Err(format!("invalid operation: {op} {}", v.kind()).into()),
         },
         Expr::Binary(op @ ("&&" | "||"), a, b) => {
             let lhs = boolean(op, evaluate(a, lookup)?)?;

@@ -4,6 +4,7 @@
 //! [`check`] so a workflow using them is refused before it runs.
 
 use super::eval::Value;
+use super::ExprError;
 
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,13 +50,13 @@ fn parse(path: &str) -> Result<Vec<Seg>, String> {
 }
 
 /// `Ok(())` when `path` is in the supported subset.
-pub fn check(path: &str) -> Result<(), String> {
-    parse(path).map(|_| ())
+pub fn check(path: &str) -> Result<(), ExprError> {
+    parse(path).map(|_| ()).map_err(ExprError::from)
 }
 
 /// The value at `path` in the JSON text `json`: numbers, strings, booleans and null as
 /// themselves, objects and arrays as compact JSON text.
-pub fn select(json: &str, path: &str) -> Result<Value, String> {
+pub fn select(json: &str, path: &str) -> Result<Value, ExprError> {
     let doc: serde_json::Value = serde_json::from_str(json)
         .map_err(|e| format!("jsonpath: the document is not JSON: {e}"))?;
     let mut at = &doc;

@@ -22,6 +22,31 @@ mod sprig;
 pub use eval::{evaluate, Value};
 pub use parse::{parse, Expr};
 
+/// Why an expression or a JSONPath could not be parsed or evaluated: one line naming what was
+/// found, as Argo's message would.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ExprError(String);
+
+impl ExprError {
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for ExprError {
+    fn from(message: String) -> Self {
+        ExprError(message)
+    }
+}
+
+impl From<ExprError> for String {
+    fn from(e: ExprError) -> Self {
+        e.0
+    }
+}
+
 /// A path in the expression environment (`tasks['train-fold'].outputs.result` is
 /// `["tasks", "train-fold", "outputs", "result"]`) written the way expr reads it: `.name` for
 /// identifiers, `['name']` for anything else (hyphenated task and parameter names).

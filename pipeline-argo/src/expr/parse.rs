@@ -1,6 +1,8 @@
 //! Tokenizer and recursive-descent parser of the expr subset (precedence as in expr-lang's
 //! `parser/operator`: `?:` < `||` < `&&` < comparisons and `matches` < unary).
 
+use super::ExprError;
+
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -139,7 +141,7 @@ fn string(text: &str, start: usize) -> Result<(String, usize), String> {
 }
 
 /// Parses an expression of the subset.
-pub fn parse(text: &str) -> Result<Expr, String> {
+pub fn parse(text: &str) -> Result<Expr, ExprError> {
     let mut p = Parser {
         toks: tokenize(text)?,
         pos: 0,
@@ -147,10 +149,7 @@ pub fn parse(text: &str) -> Result<Expr, String> {
     let e = p.ternary()?;
     match p.toks.get(p.pos) {
         None => Ok(e),
-        Some(t) => Err(format!(
-            "unexpected {} after a complete expression",
-            show(t)
-        )),
+        Some(t) => Err(format!("unexpected {} after a complete expression", show(t)).into()),
     }
 }
 

@@ -2,11 +2,11 @@ use super::*;
 
 fn eval_with(text: &str, vars: &[(&str, &str)]) -> Result<Value, String> {
     let e = parse(text)?;
-    evaluate(&e, &|name| {
+    Ok(evaluate(&e, &|name| {
         vars.iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
-    })
+    })?)
 }
 
 fn guarded_ge(a: &str, b: &str) -> Result<Value, String> {

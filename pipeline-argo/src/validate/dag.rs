@@ -211,7 +211,7 @@ fn check_task_shape(
                 let kind = ErrorKind::BadExpression {
                     field: "when",
                     expression: e.to_owned(),
-                    reason,
+                    reason: reason.into(),
                 };
                 errs.push(at, kind);
             }

@@ -13,7 +13,7 @@ use crate::param::{encode_json, ValueSource};
 use crate::pipeline::{Condition, Graph};
 
 /// The `when` text of `condition`: one `{{=...}}` tag.
-pub fn when_text(graph: &Graph, condition: &Condition) -> Result<String, String> {
+pub(crate) fn when_text(graph: &Graph, condition: &Condition) -> Result<String, String> {
     Ok(format!("{{{{={}}}}}", expression(graph, condition)?))
 }
 

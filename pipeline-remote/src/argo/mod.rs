@@ -14,5 +14,5 @@ mod submit;
 pub mod tree;
 
 pub use client::{ArgoClient, ArgoError, Stream, StreamKind};
-pub use settings::{ServerSettings, SettingsFlags};
-pub use submit::{with_params, Outcome, SubmitArgs};
+pub use settings::{BadServerAddress, ServerSettings, SettingsFlags};
+pub use submit::{with_params, Outcome, SubmitArgs, SubmitError};

@@ -44,12 +44,23 @@ pub struct SettingsFlags {
     pub base_href: Option<String>,
 }
 
+/// An `ARGO_SERVER` / `--argo-server` that is not `host:port`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "ARGO_SERVER / --argo-server is `host:port` without a scheme or path, got `{server}` \
+     (use ARGO_SECURE=false for plain HTTP and ARGO_BASE_HREF for a path)"
+)]
+pub struct BadServerAddress {
+    /// What was given.
+    pub server: String,
+}
+
 impl ServerSettings {
     /// Resolves `flags` over the environment `env` (a lookup such as `std::env::var`).
     pub fn resolve(
         flags: &SettingsFlags,
         env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, BadServerAddress> {
         let server = flags
             .server
             .clone()
@@ -57,10 +68,7 @@ impl ServerSettings {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "localhost:2746".into());
         if server.contains("://") || server.contains('/') {
-            return Err(format!(
-                "ARGO_SERVER / --argo-server is `host:port` without a scheme or path, got `{server}` \
-                 (use ARGO_SECURE=false for plain HTTP and ARGO_BASE_HREF for a path)"
-            ));
+            return Err(BadServerAddress { server });
         }
         let secure = flags
             .secure

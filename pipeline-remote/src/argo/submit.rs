@@ -7,8 +7,28 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use super::client::{ArgoClient, ArgoError, StreamKind};
-use super::settings::{ServerSettings, SettingsFlags};
+use super::settings::{BadServerAddress, ServerSettings, SettingsFlags};
 use super::tree;
+
+/// Why a submission did not happen or could not be followed.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// A flag or its value is wrong (`--param`).
+    #[error("{0}")]
+    Usage(String),
+    /// The Argo Server's address is not `host:port`.
+    #[error(transparent)]
+    Settings(#[from] BadServerAddress),
+    /// The manifest could not be read, compiled or parsed.
+    #[error("{0}")]
+    Manifest(String),
+    /// The Argo Server refused the request or could not be reached.
+    #[error(transparent)]
+    Server(#[from] ArgoError),
+    /// Watching the workflow or following its logs failed.
+    #[error("{0}")]
+    Watch(String),
+}
 
 /// `submit [--watch] [--log] [--from-template NAME] [-p k=v]... [connection flags]`.
 #[derive(Debug, Clone, clap::Args)]
@@ -84,40 +104,42 @@ impl SubmitArgs {
     /// Runs the submission with settings from the process environment; `compiled` gives the
     /// pipeline's workflow manifest (YAML) when neither `--file` nor `--from-template` is set.
     /// Progress goes to `out`.
-    pub fn run(
+    pub fn run<E: std::fmt::Display>(
         &self,
-        compiled: impl FnOnce() -> Result<String, String>,
+        compiled: impl FnOnce() -> Result<String, E>,
         out: &mut dyn Write,
-    ) -> Result<Outcome, String> {
+    ) -> Result<Outcome, SubmitError> {
         let settings = ServerSettings::resolve(&self.flags(), &|k| std::env::var(k).ok())?;
         self.run_with(settings, compiled, out)
     }
 
     /// [`SubmitArgs::run`] with explicit settings (tests shorten the timeouts).
-    pub fn run_with(
+    pub fn run_with<E: std::fmt::Display>(
         &self,
         settings: ServerSettings,
-        compiled: impl FnOnce() -> Result<String, String>,
+        compiled: impl FnOnce() -> Result<String, E>,
         out: &mut dyn Write,
-    ) -> Result<Outcome, String> {
+    ) -> Result<Outcome, SubmitError> {
         for p in &self.params {
             if p.split_once('=').is_none_or(|(k, _)| k.is_empty()) {
-                return Err(format!("--param expects NAME=VALUE, got `{p}`"));
+                return Err(SubmitError::Usage(format!(
+                    "--param expects NAME=VALUE, got `{p}`"
+                )));
             }
         }
         let workflow = match (&self.from_template, &self.file) {
             (Some(_), _) => None,
-            (None, Some(path)) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-            ),
-            (None, None) => Some(compiled()?),
+            (None, Some(path)) => Some(std::fs::read_to_string(path).map_err(|e| {
+                SubmitError::Manifest(format!("cannot read {}: {e}", path.display()))
+            })?),
+            (None, None) => Some(compiled().map_err(|e| SubmitError::Manifest(e.to_string()))?),
         };
-        let workflow = workflow
-            .map(|yaml| to_json(&yaml).and_then(|wf| with_params(wf, &self.params)))
-            .transpose()?;
-        let client = ArgoClient::new(settings).map_err(|e| e.to_string())?;
-        let rt = crate::runtime().map_err(|e| e.to_string())?;
+        let workflow = match workflow {
+            Some(yaml) => Some(with_params(to_json(&yaml)?, &self.params)?),
+            None => None,
+        };
+        let client = ArgoClient::new(settings)?;
+        let rt = crate::runtime().map_err(|e| SubmitError::Watch(e.to_string()))?;
         rt.block_on(self.submit(&client, workflow, out))
     }
 
@@ -126,7 +148,7 @@ impl SubmitArgs {
         client: &ArgoClient,
         workflow: Option<Value>,
         out: &mut dyn Write,
-    ) -> Result<Outcome, String> {
+    ) -> Result<Outcome, SubmitError> {
         let created = match (&workflow, &self.from_template) {
             (Some(wf), _) => client.create(wf, self.server_dry_run).await,
             (None, Some(t)) => {
@@ -135,12 +157,14 @@ impl SubmitArgs {
                     .await
             }
             (None, None) => unreachable!("a workflow or a template"),
-        }
-        .map_err(|e| e.to_string())?;
+        }?;
         let name = created["metadata"]["name"]
             .as_str()
             .filter(|n| !n.is_empty())
-            .ok_or("Argo Server: the created workflow has no metadata.name")?
+            .ok_or_else(|| ArgoError::Protocol {
+                path: "workflows".into(),
+                message: "the created workflow has no metadata.name".into(),
+            })?
             .to_owned();
         let _ = writeln!(out, "Name:                {name}");
         let _ = writeln!(
@@ -161,25 +185,27 @@ impl SubmitArgs {
             // Give the log stream a moment to deliver the last lines, then stop it.
             let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
         }
-        Ok(Outcome::Finished(name, phase?))
+        Ok(Outcome::Finished(name, phase.map_err(SubmitError::Watch)?))
     }
 }
 
 /// The compiled YAML as the JSON the API takes.
-fn to_json(yaml: &str) -> Result<Value, String> {
-    pipeline_argo::from_yaml_as::<Value>(yaml).map_err(|e| e.to_string())
+fn to_json(yaml: &str) -> Result<Value, SubmitError> {
+    pipeline_argo::from_yaml_as::<Value>(yaml).map_err(|e| SubmitError::Manifest(e.to_string()))
 }
 
 /// Sets `spec.arguments.parameters[name].value` for each `name=value`; an unknown name is an
 /// error listing the known ones.
-pub fn with_params(mut wf: Value, params: &[String]) -> Result<Value, String> {
+pub fn with_params(mut wf: Value, params: &[String]) -> Result<Value, SubmitError> {
     for p in params {
         let (name, value) = p.split_once('=').unwrap_or((p, ""));
         let list = wf
             .pointer_mut("/spec/arguments/parameters")
             .and_then(Value::as_array_mut);
         let Some(list) = list else {
-            return Err(format!("--param {name}: the workflow has no parameters"));
+            return Err(SubmitError::Usage(format!(
+                "--param {name}: the workflow has no parameters"
+            )));
         };
         let known: Vec<String> = list
             .iter()
@@ -188,10 +214,10 @@ pub fn with_params(mut wf: Value, params: &[String]) -> Result<Value, String> {
         match list.iter_mut().find(|x| x["name"] == name) {
             Some(param) => param["value"] = Value::String(value.to_owned()),
             None => {
-                return Err(format!(
+                return Err(SubmitError::Usage(format!(
                     "--param {name}: no such workflow parameter (known: {})",
                     known.join(", ")
-                ))
+                )))
             }
         }
     }
