@@ -55,7 +55,10 @@ fn trace(ctx: &RunContext) {
             .append(true)
             .open(path)
         {
-            let _ = writeln!(f, "{} {}", ctx.component, params.join(" "));
+            // One write per line: steps running at once append to the same file, and
+            // `writeln!` on a `File` writes each piece separately, so lines could interleave.
+            let line = format!("{} {}\n", ctx.component, params.join(" "));
+            let _ = f.write_all(line.as_bytes());
         }
     }
 }
