@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::mirror::ObjectStore;
 use super::store::{hex, Store, Stored};
 use crate::argo::contract::VERSION_ANNOTATION;
 use crate::argo::Template;
@@ -83,16 +82,11 @@ fn path(store: &Store, key: &str) -> PathBuf {
 }
 
 /// The entry for `key`, if it exists, parses, and every blob it references is present and
-/// sound (a corrupt blob makes the entry a miss: the step runs again and replaces it);
-/// otherwise the remote copy's entry, if any (its blobs are downloaded).
-pub(crate) fn lookup(store: &Store, remote: Option<&dyn ObjectStore>, key: &str) -> Option<Entry> {
-    let local = || {
-        let bytes = std::fs::read(path(store, key)).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        (entry.key == key && entry.artifacts.values().all(|a| store.is_complete(a)))
-            .then_some(entry)
-    };
-    local().or_else(|| remote.and_then(|r| super::mirror::lookup(store, r, key)))
+/// sound (a corrupt blob makes the entry a miss: the step runs again and replaces it).
+pub(crate) fn lookup(store: &Store, key: &str) -> Option<Entry> {
+    let bytes = std::fs::read(path(store, key)).ok()?;
+    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+    (entry.key == key && entry.artifacts.values().all(|a| store.is_complete(a))).then_some(entry)
 }
 
 /// Writes an entry atomically.

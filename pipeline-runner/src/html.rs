@@ -1,17 +1,18 @@
 //! `report.html`: one self-contained page (no external scripts, styles or fonts) with the graph,
 //! every step's status, parameters, metrics, plots and log.
 
+mod svg;
+
 use std::fmt::Write;
+use std::path::Path;
 
 use base64::Engine;
 
 use super::duration::human;
-use super::report::tail;
 use super::store::Store;
 use super::summary::{
     ArtifactKind, ArtifactRecord, HeadlineMetric, RunSummary, StepRecord, StepStatus,
 };
-use super::svg;
 
 const LOG_TAIL: u64 = 64 * 1024;
 const MAX_JSON: u64 = 1024 * 1024;
@@ -306,4 +307,18 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         return true;
     };
     (0..haystack.len()).any(|i| haystack[i] == first && haystack[i + 1..].starts_with(rest))
+}
+
+/// The last `max` bytes of a file as text, and whether it was cut.
+fn tail(path: &Path, max: u64) -> Option<(String, bool)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let cut = len > max;
+    if cut {
+        file.seek(SeekFrom::Start(len - max)).ok()?;
+    }
+    let mut bytes = Vec::new();
+    file.take(max).read_to_end(&mut bytes).ok()?;
+    Some((String::from_utf8_lossy(&bytes).into_owned(), cut))
 }

@@ -82,7 +82,6 @@ mod store;
 mod subst;
 mod summary;
 mod support;
-mod svg;
 mod volumes;
 mod when;
 mod workdir;

@@ -160,6 +160,12 @@ fn pull(store: &Store, remote: &dyn ObjectStore, stored: &Stored) -> Result<(), 
     Ok(())
 }
 
+/// The cache entry for `key`: the local one ([`super::cache::lookup`]), otherwise the remote
+/// copy's, if any (its blobs are downloaded).
+pub(crate) fn cached(store: &Store, remote: Option<&dyn ObjectStore>, key: &str) -> Option<Entry> {
+    super::cache::lookup(store, key).or_else(|| remote.and_then(|r| lookup(store, r, key)))
+}
+
 /// The remote cache entry for `key` with all its blobs made local, or `None` when the remote
 /// has no usable entry (a broken one is logged and treated as a miss).
 pub(crate) fn lookup(store: &Store, remote: &dyn ObjectStore, key: &str) -> Option<Entry> {

@@ -1,7 +1,5 @@
 //! The end of a run: the summary table, `run.json` and `report.html`.
 
-use std::path::Path;
-
 use super::duration::human;
 use super::html;
 use super::store::Store;
@@ -68,18 +66,4 @@ pub(crate) fn write(summary: &RunSummary, store: &Store) -> std::io::Result<()> 
     store.write_atomic(&summary.run_dir.join("run.json"), &json)?;
     let page = html::page(summary, store);
     store.write_atomic(&summary.report, page.as_bytes())
-}
-
-/// The last `max` bytes of a file as text, and whether it was cut.
-pub(crate) fn tail(path: &Path, max: u64) -> Option<(String, bool)> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(path).ok()?;
-    let len = file.metadata().ok()?.len();
-    let cut = len > max;
-    if cut {
-        file.seek(SeekFrom::Start(len - max)).ok()?;
-    }
-    let mut bytes = Vec::new();
-    file.take(max).read_to_end(&mut bytes).ok()?;
-    Some((String::from_utf8_lossy(&bytes).into_owned(), cut))
 }

@@ -301,7 +301,7 @@ fn timeout(
 
 fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcome {
     if unit.cache && !ctx.options.no_cache {
-        if let Some(hit) = cache::lookup(&ctx.store, ctx.options.remote.as_deref(), &r.key) {
+        if let Some(hit) = mirror::cached(&ctx.store, ctx.options.remote.as_deref(), &r.key) {
             match workdir::output_keys(unit.template, &r.scope) {
                 Ok(keys) => {
                     if let Some(remote) = &ctx.options.remote {

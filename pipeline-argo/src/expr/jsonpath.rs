@@ -3,7 +3,7 @@
 //! `['name']` and `[index]`. Filters (`[?(...)]`), wildcards and `..` are refused by
 //! [`check`] so a workflow using them is refused before it runs.
 
-use super::eval::Value;
+use super::value::Value;
 use super::ExprError;
 
 /// One step of a path.

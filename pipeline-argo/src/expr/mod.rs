@@ -18,9 +18,11 @@ mod eval;
 pub mod jsonpath;
 mod parse;
 mod sprig;
+mod value;
 
-pub use eval::{evaluate, Value};
+pub use eval::evaluate;
 pub use parse::{parse, Expr};
+pub use value::Value;
 
 /// Why an expression or a JSONPath could not be parsed or evaluated: one line naming what was
 /// found, as Argo's message would.

@@ -4,7 +4,7 @@
 //! integer arithmetic converts every argument with `cast.ToInt64` (a string that is not an
 //! integer counts as 0), `b64dec` of bad input gives the error text, as sprig does.
 
-use super::eval::Value;
+use super::value::Value;
 use base64::Engine;
 
 /// The sprig functions supported, with their argument counts (`None`: any number more).

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use super::error::{ErrorKind, ValidationErrors};
 use super::expr::{expr_artifact_refs, task_artifact_refs};
 use super::names::{check_names, NameKind};
+use super::scope::TaskInfo;
 use super::template::check_enum;
-use super::vars::TaskInfo;
 use crate::model::{Arguments, Artifact, Template};
 
 /// Argument names and values (Argo `validateArguments`).

@@ -7,8 +7,9 @@ use super::depends::task_deps;
 use super::error::{at_task, at_template, ErrorKind, ValidationErrors};
 use super::graph::DepGraph;
 use super::names::{check_names, NameKind};
+use super::scope::{Globals, Place, Scope, TaskInfo};
 use super::syntax;
-use super::vars::{self, Globals, Place, Scope, TaskInfo};
+use super::vars;
 use crate::model::{DagTask, DagTemplate, Template};
 
 /// Maximum number of tasks in a DAG (CRD `maxItems`).

@@ -2,7 +2,7 @@
 //! `inputs` or `workflow` are extracted (string literals skipped) and resolved with the same
 //! rules as simple tags.
 
-use super::vars::{resolve_inputs, resolve_task, resolve_workflow, Scope};
+use super::scope::{resolve_inputs, resolve_task, resolve_workflow, Scope};
 use crate::lang::tags::{tags, Tag};
 
 /// One member-access chain found in an expression, e.g. `tasks['a'].outputs.result`.

@@ -112,6 +112,7 @@ mod error;
 mod expr;
 mod graph;
 mod names;
+mod scope;
 mod spec;
 mod syntax;
 mod template;

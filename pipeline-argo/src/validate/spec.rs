@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::dag::{self, DagCtx};
 use super::error::{at_template, ErrorKind, ValidationErrors};
 use super::names::{self, NameKind};
-use super::vars::{Globals, Place, Scope};
+use super::scope::{Globals, Place, Scope};
 use super::{args, not_in_set, syntax, template, Mode};
 use crate::model::{ObjectMeta, Template, WorkflowSpec};
 

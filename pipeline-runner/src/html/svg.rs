@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::html::{escape, status_color};
-use super::summary::{RunSummary, TaskRecord};
+use super::{escape, status_color};
+use crate::summary::{RunSummary, TaskRecord};
 
 const W: usize = 170;
 const H: usize = 44;
