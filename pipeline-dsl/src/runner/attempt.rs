@@ -35,7 +35,7 @@ pub(crate) fn attempt(
     std::fs::write(&log, header)
         .map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
     if !super::host::is_component(unit.template) {
-        return attempt_on_host(ctx, unit, r, &work, &log);
+        return attempt_on_host(ctx, unit, r, n, (&work, &log));
     }
     for (path, source) in &r.inputs {
         let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
@@ -48,7 +48,7 @@ pub(crate) fn attempt(
         .iter()
         .map(|(k, v)| (k.clone(), workdir::remap(v, &work)))
         .collect();
-    let env = environment(ctx, unit, &declared, false);
+    let env = environment(ctx, unit, n, &declared, false);
     if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
         return Err(AttemptError::error(
             "the workflow's activeDeadlineSeconds has passed",
@@ -78,8 +78,8 @@ fn attempt_on_host(
     ctx: &Ctx,
     unit: &Unit,
     r: &Resolved,
-    work: &Path,
-    log: &Path,
+    n: u32,
+    (work, log): (&Path, &Path),
 ) -> Result<Collected, AttemptError> {
     let root = work.join("root");
     let main = unit.template.main_container().cloned().unwrap_or_default();
@@ -96,8 +96,8 @@ fn attempt_on_host(
         .map_err(AttemptError::error)?;
     let projected = super::volumes::project(&mounted, &ctx.key_sources(), &work.join("volumes"))
         .map_err(AttemptError::error)?;
-    let env = environment(ctx, unit, &r.env, true);
-    let hostname = hostname(unit);
+    let env = environment(ctx, unit, n, &r.env, true);
+    let hostname = pod_name(ctx, unit, n);
     let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
     let sandboxed = |argv: &[String]| {
         exec::spawn_and_wait(&Spawn {
@@ -159,9 +159,19 @@ fn attempt_on_host(
     Ok(collected)
 }
 
-/// The pod's name, as `HOSTNAME` shows it.
-fn hostname(unit: &Unit) -> String {
-    unit.label.replace(['.', '(', ')', ':'], "-")
+/// The name of attempt `n`'s pod node: the step's node, or its child `<node>(n-1)` under the
+/// retry node a `retryStrategy` puts in between (`operator.go` lines 2446-2510).
+fn pod_node(unit: &Unit, n: u32) -> String {
+    if unit.template.retry_strategy.is_some() {
+        format!("{}({})", unit.node, n.saturating_sub(1))
+    } else {
+        unit.node.clone()
+    }
+}
+
+/// Attempt `n`'s pod name, as `HOSTNAME` shows it (`workflow/util/pod_name.go` line 50).
+fn pod_name(ctx: &Ctx, unit: &Unit, n: u32) -> String {
+    super::failures::pod_name(&ctx.name, &pod_node(unit, n), &unit.template.name)
 }
 
 /// The whole environment of a step's process: what a pod's main container has (`PATH`,
@@ -170,11 +180,12 @@ fn hostname(unit: &Unit) -> String {
 fn environment(
     ctx: &Ctx,
     unit: &Unit,
+    n: u32,
     declared: &[(String, String)],
     sandboxed: bool,
 ) -> Vec<(String, String)> {
-    let hostname = hostname(unit);
-    let node_id = super::failures::node_id(&ctx.name, &format!("{}.{}", ctx.name, unit.label));
+    let hostname = pod_name(ctx, unit, n);
+    let node_id = super::failures::node_id(&ctx.name, &pod_node(unit, n));
     let runner = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.to_owned());
     let basics = PodBasics {
         path: if sandboxed {

@@ -47,15 +47,19 @@ pub(crate) struct Frame {
     pub artifacts: ArtifactIndex,
     /// Prepended to each execution's label (`outer.` for a nested template).
     pub prefix: String,
+    /// The name of the DAG or steps node its tasks hang under (`wf`, `wf.outer`,
+    /// `wf[0].outer`, `wf.onExit`); a leaf template run as a one-task DAG is that node.
+    pub node: String,
 }
 
 impl Frame {
-    /// The top-level frame: the workflow's variables.
-    pub(crate) fn top(workflow: &Scope) -> Self {
+    /// The top-level frame of node `node`: the workflow's variables.
+    pub(crate) fn top(workflow: &Scope, node: String) -> Self {
         Frame {
             scope: workflow.clone(),
             artifacts: ArtifactIndex::new(),
             prefix: String::new(),
+            node,
         }
     }
 }
@@ -113,6 +117,8 @@ struct Scheduler<'c, 'p> {
     fail_fast_stopped: bool,
     /// Label prefix of executions.
     prefix: String,
+    /// The DAG or steps node's name.
+    boundary: String,
 }
 
 /// Runs the DAG to completion. `workflow` holds the `{{workflow.*}}` variables.
@@ -148,6 +154,7 @@ pub(crate) fn run_dag<'p>(
         stop_new: false,
         fail_fast_stopped: false,
         prefix: frame.prefix,
+        boundary: frame.node,
     };
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut running = 0usize;
@@ -222,10 +229,21 @@ pub(crate) fn run_dag<'p>(
         s.result.message = Some(FAIL_FAST.into());
     } else {
         s.result.phase = super::phase::assess(plan, &done);
-        if let Some(step) =
-            super::phase::failed_step(plan, &done).filter(|_| plan.kind == Kind::Steps)
+        if let Some(i) = super::phase::failed_step(plan, &done).filter(|_| plan.kind == Kind::Steps)
         {
-            s.result.message = Some(format!("child '{step}' failed"));
+            // The step's group node fails naming the step's node id, and the steps node with
+            // the group's message (`steps.go` lines 374-376 and 121-127); the group node has
+            // no template (`initializeNode(..., &wfv1.WorkflowStep{}, ...)`, line 78).
+            let group = format!("{}[{}]", s.boundary, plan.groups[i]);
+            let child = s.node(i, None).0;
+            let message = format!(
+                "child '{}' failed",
+                super::failures::node_id(&ctx.name, &child)
+            );
+            let display = format!("[{}]", plan.groups[i]);
+            let f = Failure::now((group, display), message.clone(), "", false);
+            s.result.failures.push(f);
+            s.result.message = Some(message);
         }
     }
     s.result.scope = std::mem::take(&mut s.scope);
@@ -254,6 +272,23 @@ fn not_started() -> String {
 }
 
 impl<'c, 'p> Scheduler<'c, 'p> {
+    /// The name and display name of task `i`'s node (of one item's, with `item`): Argo's
+    /// `<boundary>.<task>` in a DAG (`dag.go` `taskNodeName`), `<boundary>[g].<step>` in a
+    /// steps template (`steps.go` lines 75 and 272), `(<index>:<item>)` appended per item; the
+    /// display name is the name without its boundary's (`operator.go` lines 3071-3075). A leaf
+    /// template run as a one-task DAG is the boundary node itself.
+    fn node(&self, i: usize, item: Option<&Item>) -> (String, String) {
+        if self.plan.template.main_container().is_some() {
+            return (self.boundary.clone(), self.boundary.clone());
+        }
+        let display = display_name(&self.plan.tasks[i].name, item);
+        let name = match self.plan.kind {
+            Kind::Dag => format!("{}.{display}", self.boundary),
+            Kind::Steps => format!("{}[{}].{display}", self.boundary, self.plan.groups[i]),
+        };
+        (name, display)
+    }
+
     /// A pod of this DAG failed: with the template's `failFast`, no new task starts (Argo:
     /// `checkParallelism` counts failed pods under the boundary; `dag.failFast` does not stop
     /// scheduling, see `assessDAGPhase`).
@@ -354,6 +389,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
             ) {
                 Prepared::Run(mut unit) => {
                     unit.label = format!("{}{}", self.prefix, unit.label);
+                    unit.node = self.node(i, unit.item.as_ref()).0;
                     if let State::Active { queue, .. } = &mut self.states[i] {
                         queue.push_back(*unit);
                     }
@@ -438,7 +474,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
             .templates
             .get(task.template.as_str())
             .is_some_and(|t| t.retry_strategy.is_some());
-        let node = display_name(&task.name, item.as_ref());
+        let (node, display) = self.node(i, item.as_ref());
         let message = record.message.clone().unwrap_or_default();
         let failed = record.status == StepStatus::Failed;
         let mut failed_pods = outcome.attempts.saturating_sub(u32::from(!failed));
@@ -458,14 +494,14 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                     let log = super::exec::log_path(&self.ctx.run_dir.join("logs"), &label, n + 1);
                     format!("attempt {} failed (log: {})", n + 1, log.display())
                 };
-                let name = format!("{node}({n})");
+                let names = (format!("{node}({n})"), format!("{display}({n})"));
                 self.result
                     .failures
-                    .push(Failure::now(name, text, &task.template, false));
+                    .push(Failure::now(names, text, &task.template, false));
             }
         }
         if failed {
-            let f = Failure::now(node, message, &task.template, outcome.errored);
+            let f = Failure::now((node, display), message, &task.template, outcome.errored);
             self.result.failures.push(f);
         }
         if failed_pods > 0 || failed {
@@ -546,7 +582,8 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                         .flatten()
                         .unwrap_or_default();
                     let errored = done.phase == Phase::Errored;
-                    let f = Failure::now(task.name.clone(), message, &task.template, errored);
+                    let names = self.node(i, None);
+                    let f = Failure::now(names, message, &task.template, errored);
                     self.result.failures.push(f);
                 }
             }

@@ -246,8 +246,9 @@ fn entry_frame(
     workflow: &Workflow,
     plan: &mut plan::DagPlan,
     scope: &subst::Scope,
+    node: String,
 ) -> dag::Frame {
-    let mut frame = dag::Frame::top(scope);
+    let mut frame = dag::Frame::top(scope, node);
     let arguments = workflow.spec.arguments.clone().unwrap_or_default();
     if plan.template.main_container().is_some() {
         if let Some(task) = plan.tasks.first_mut() {
@@ -330,7 +331,8 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     let total = main_plan.tasks.len() + exit_plan.as_ref().map_or(0, |p| p.tasks.len());
     let mut progress = Progress::new(options.progress, &ctx.name, total);
     let scope = ctx.workflow_scope();
-    let top = entry_frame(&ctx, workflow, &mut main_plan, &scope);
+    // The entrypoint's node is named after the workflow (`operator.go` line 421).
+    let top = entry_frame(&ctx, workflow, &mut main_plan, &scope, ctx.name.clone());
     let mut main = dag::run_dag(&ctx, &main_plan, &scope, top, false, &mut progress);
     // The workflow's phase is its entrypoint node's (`operator.go`: NodeError -> Error).
     let main_status = if main.failed() {
@@ -343,8 +345,8 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         // The DAG node is a failed node too.
         let message = main.message.clone().unwrap_or_default();
         let errored = main.phase == depends::Phase::Errored;
-        let dag_node =
-            failures::Failure::now(ctx.name.clone(), message, &main_plan.template.name, errored);
+        let names = (ctx.name.clone(), ctx.name.clone());
+        let dag_node = failures::Failure::now(names, message, &main_plan.template.name, errored);
         main.failures.push(dag_node);
     }
     let mut failed = main.failed();
@@ -360,7 +362,9 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
             "workflow.failures",
             failures::render(&ctx.name, &main.failures),
         );
-        let top = entry_frame(&ctx, workflow, plan, &exit_scope);
+        // `<workflow>.onExit` (`operator.go` line 503, `common.GenerateOnExitNodeName`).
+        let node = format!("{}.onExit", ctx.name);
+        let top = entry_frame(&ctx, workflow, plan, &exit_scope, node);
         let exit = dag::run_dag(&ctx, plan, &exit_scope, top, true, &mut progress);
         failed |= exit.failed();
         tasks.extend(exit.tasks);

@@ -30,6 +30,9 @@ pub(crate) struct DagPlan<'w> {
     pub tasks: Vec<DagTask>,
     /// Parsed `depends`/`dependencies` of each task.
     pub depends: Vec<Depends>,
+    /// The group of each step of a steps template (0 for a DAG's tasks): its node is
+    /// `<boundary>[group].<step>` (`workflow/controller/steps.go` lines 75 and 272).
+    pub groups: Vec<usize>,
 }
 
 impl<'w> Ctx<'w> {
@@ -49,17 +52,20 @@ impl<'w> Ctx<'w> {
     ) -> Result<DagPlan<'w>, RunnerError> {
         let name = template.name.as_str();
         let invalid = |m: String| RunnerError::InvalidWorkflow(format!("{role} `{name}`: {m}"));
-        let (tasks, kind) = if let Some(dag) = &template.dag {
-            (dag.tasks.clone(), Kind::Dag)
+        let (tasks, kind, groups) = if let Some(dag) = &template.dag {
+            (dag.tasks.clone(), Kind::Dag, vec![0; dag.tasks.len()])
         } else if !template.steps.is_empty() {
-            (steps_as_tasks(&template.steps), Kind::Steps)
+            let groups = (template.steps.iter().enumerate())
+                .flat_map(|(g, group)| std::iter::repeat_n(g, group.len()))
+                .collect();
+            (steps_as_tasks(&template.steps), Kind::Steps, groups)
         } else if template.main_container().is_some() {
             let task = DagTask {
                 name: name.into(),
                 template: name.into(),
                 ..Default::default()
             };
-            (vec![task], Kind::Dag)
+            (vec![task], Kind::Dag, vec![0])
         } else {
             return Err(invalid(
                 "is not a DAG, steps, container or script template".into(),
@@ -116,6 +122,7 @@ impl<'w> Ctx<'w> {
             template,
             tasks,
             depends,
+            groups,
         })
     }
 }

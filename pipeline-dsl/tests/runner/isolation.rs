@@ -7,6 +7,7 @@
 use pipeline_dsl::runner::{run, StepStatus};
 
 use crate::argo::workflow;
+use crate::nodes::fnv32a;
 use crate::{statuses, Env};
 
 /// Every test, by name.
@@ -88,7 +89,9 @@ fn secrets_and_configmaps_come_from_dirs_and_the_shell_does_not_leak() {
 }
 
 /// A step dumping `names` (comma-separated) into `env.txt`, with `env` declared.
-fn dumping(env: &Env, names: &str, declared: &str) -> String {
+/// A template `dump` writing `NAME=value` (or `NAME unset`) for each of `names` to
+/// `env.txt`, with `declared` (YAML list items) as its `env`.
+pub fn dumping(env: &Env, names: &str, declared: &str) -> String {
     let out = env.path("env.txt").display().to_string();
     format!(
         r#"    - name: dump
@@ -101,7 +104,8 @@ fn dumping(env: &Env, names: &str, declared: &str) -> String {
     )
 }
 
-fn dumped(env: &Env) -> Vec<String> {
+/// The lines `dump` wrote.
+pub fn dumped(env: &Env) -> Vec<String> {
     let text = std::fs::read_to_string(env.path("env.txt")).unwrap();
     text.lines().map(str::to_owned).collect()
 }
@@ -165,12 +169,6 @@ fn without_flags_a_step_sees_only_its_pod_environment() {
         std::env::remove_var("I14_SHELL_ONLY");
         std::env::remove_var("AWS_SECRET_ACCESS_KEY");
     }
-}
-
-fn fnv32a(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
 }
 
 fn secrets_from_env_resolves_keys_by_name_and_names_what_is_missing() {

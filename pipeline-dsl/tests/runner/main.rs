@@ -10,6 +10,7 @@ mod caching;
 mod fixture;
 mod host;
 mod isolation;
+mod nodes;
 mod scenarios;
 mod templates;
 mod trust;
@@ -38,6 +39,7 @@ fn main() {
         .chain(templates::ALL)
         .chain(host::ALL)
         .chain(isolation::ALL)
+        .chain(nodes::ALL)
         .chain(caching::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {
