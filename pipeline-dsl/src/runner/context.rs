@@ -57,8 +57,10 @@ pub(crate) struct Ctx<'w> {
     /// Global outputs (`globalName`): `workflow.outputs.parameters.G` values and
     /// `workflow.outputs.artifacts.G` artifacts, set as their tasks succeed.
     pub globals: Mutex<(BTreeMap<String, String>, super::prepare::ArtifactIndex)>,
-    /// Maximum number of concurrently running steps.
+    /// Maximum number of concurrently running steps (pods).
     pub parallelism: usize,
+    /// That many slots, one held by each running attempt of the whole workflow.
+    pub pods: super::slots::Slots,
     /// `spec.activeDeadlineSeconds`, as an instant.
     pub deadline: Option<Instant>,
     /// `spec.volumes`.
@@ -130,6 +132,7 @@ impl<'w> Ctx<'w> {
             keys: Mutex::new(BTreeMap::new()),
             globals: Mutex::new((BTreeMap::new(), BTreeMap::new())),
             parallelism,
+            pods: super::slots::Slots::new(parallelism),
             deadline,
             volumes: &wf.spec.volumes,
             external: external_params(),

@@ -100,6 +100,12 @@ enum Msg {
         item: Option<Item>,
         outcome: Box<Outcome>,
     },
+    /// A retry's attempt failed and its backoff starts: it holds no slot until it asks again.
+    Backoff,
+    /// The backoff is over: the step waits for `resume` before its next attempt.
+    Resume {
+        resume: mpsc::Sender<()>,
+    },
 }
 
 /// The state of one DAG being run.
@@ -130,10 +136,16 @@ pub(crate) fn run_dag<'p>(
     exit_handler: bool,
     progress: &mut Progress,
 ) -> DagResult {
-    let mut limit = ctx.parallelism.max(1);
-    if let Some(p) = plan.template.parallelism.filter(|p| *p > 0) {
-        limit = limit.min(usize::try_from(p).unwrap_or(usize::MAX));
-    }
+    // The template's `parallelism` bounds its active children, pods and nested DAG/steps nodes
+    // alike, a retry in backoff not among them (`operator.go` `checkParallelism` lines
+    // 3318-3321 and 3344-3347; `node_counters.go` lines 24-31). The pods of the whole workflow
+    // are bounded by `ctx.pods`; `ctx.parallelism` only bounds this DAG's threads.
+    let limit = plan
+        .template
+        .parallelism
+        .filter(|p| *p > 0)
+        .map_or(usize::MAX, |p| usize::try_from(p).unwrap_or(usize::MAX));
+    let threads_limit = ctx.parallelism.max(1);
     let mut s = Scheduler {
         ctx,
         plan,
@@ -157,17 +169,31 @@ pub(crate) fn run_dag<'p>(
         boundary: frame.node,
     };
     let (tx, rx) = mpsc::channel::<Msg>();
-    let mut running = 0usize;
-    let mut next_id = 0usize;
+    // Executions started and not finished: children holding a slot (pods among them), and
+    // those in a backoff or waiting for a slot to resume (`parked`, in order of asking).
+    let (mut running, mut pods, mut backing_off) = (0usize, 0usize, 0usize);
+    let mut parked: VecDeque<mpsc::Sender<()>> = VecDeque::new();
+    let mut is_pod: Vec<bool> = Vec::new();
     std::thread::scope(|threads| loop {
         s.resolve_waiting(progress);
-        while running < limit {
-            let Some((task, unit)) = s.take_unit() else {
+        // A step resuming after its backoff goes before new ones.
+        while running < limit && pods < threads_limit {
+            let Some(resume) = parked.pop_front() else {
                 break;
             };
-            let (id, tx) = (next_id, tx.clone());
-            next_id += 1;
             running += 1;
+            pods += 1;
+            let _ = resume.send(());
+        }
+        while running < limit && parked.is_empty() {
+            let Some((task, unit)) = s.take_unit(pods < threads_limit) else {
+                break;
+            };
+            let (id, tx) = (is_pod.len(), tx.clone());
+            let pod = unit.template.main_container().is_some();
+            is_pod.push(pod);
+            running += 1;
+            pods += usize::from(pod);
             progress.started(id, &unit.label);
             threads.spawn(move || {
                 let notify = |n| {
@@ -177,7 +203,19 @@ pub(crate) fn run_dag<'p>(
                         n,
                     });
                 };
-                let outcome = catch_unwind(AssertUnwindSafe(|| step::execute(ctx, &unit, &notify)))
+                let backoff = |wait: Duration| {
+                    let _ = tx.send(Msg::Backoff);
+                    std::thread::sleep(wait);
+                    let (resume, resumed) = mpsc::channel();
+                    if tx.send(Msg::Resume { resume }).is_ok() {
+                        let _ = resumed.recv();
+                    }
+                };
+                let hooks = step::Hooks {
+                    on_attempt: &notify,
+                    backoff: &backoff,
+                };
+                let outcome = catch_unwind(AssertUnwindSafe(|| step::execute(ctx, &unit, &hooks)))
                     .unwrap_or_else(|_| {
                         Outcome::not_run(
                             StepStatus::Failed,
@@ -192,7 +230,7 @@ pub(crate) fn run_dag<'p>(
                 });
             });
         }
-        if running == 0 {
+        if running == 0 && backing_off == 0 && parked.is_empty() {
             s.omit_stuck(progress);
             break;
         }
@@ -211,7 +249,19 @@ pub(crate) fn run_dag<'p>(
                 outcome,
             }) => {
                 running -= 1;
+                pods -= usize::from(is_pod[id]);
                 s.finished(task, item, *outcome, Some(id), progress);
+            }
+            Ok(Msg::Backoff) => {
+                // Only pods retry; the failed attempt is a failed pod.
+                s.pod_failed();
+                running -= 1;
+                pods -= 1;
+                backing_off += 1;
+            }
+            Ok(Msg::Resume { resume }) => {
+                backing_off -= 1;
+                parked.push_back(resume);
             }
             Err(_) => {}
         }
@@ -414,8 +464,8 @@ impl<'c, 'p> Scheduler<'c, 'p> {
         self.maybe_complete(i, progress);
     }
 
-    /// The next queued execution, in task order.
-    fn take_unit(&mut self) -> Option<(usize, Unit<'p>)> {
+    /// The next queued execution, in task order; a pod's only when `pod_allowed`.
+    fn take_unit(&mut self, pod_allowed: bool) -> Option<(usize, Unit<'p>)> {
         if self.stop_new || super::interrupt::received().is_some() {
             return None;
         }
@@ -423,10 +473,16 @@ impl<'c, 'p> Scheduler<'c, 'p> {
             .iter_mut()
             .enumerate()
             .find_map(|(i, state)| match state {
-                State::Active { queue, running, .. } => queue.pop_front().map(|u| {
-                    *running += 1;
-                    (i, u)
-                }),
+                State::Active { queue, running, .. } => {
+                    let pod = queue.front()?.template.main_container().is_some();
+                    if pod && !pod_allowed {
+                        return None;
+                    }
+                    queue.pop_front().map(|u| {
+                        *running += 1;
+                        (i, u)
+                    })
+                }
                 _ => None,
             })
     }

@@ -50,8 +50,7 @@
 //!   `withParam` over non-lists and http artifacts fail the task that uses them;
 //! - every step sees only what its template declares plus what a pod has; Secret and
 //!   ConfigMap keys come from [`RunOptions::secrets`], [`RunOptions::secrets_from_env`] and
-//!   [`RunOptions::configmaps`], never from the runner's environment unasked;
-//! - a retry's backoff wait holds its parallelism slot.
+//!   [`RunOptions::configmaps`], never from the runner's environment unasked.
 
 mod aggregate;
 mod attempt;
@@ -76,6 +75,7 @@ mod prepare;
 mod progress;
 mod report;
 mod setup;
+mod slots;
 mod step;
 mod store;
 mod subst;
@@ -108,8 +108,10 @@ use progress::Progress;
 pub struct RunOptions {
     /// Root of the artifact store, the step cache and the run directories (default `./artifacts`).
     pub artifacts: PathBuf,
-    /// Maximum number of steps running at once (0 = the number of CPUs). `spec.parallelism`
-    /// and a DAG template's `parallelism` lower it further.
+    /// Maximum number of steps running at once in the whole workflow, nested templates
+    /// included (0 = the number of CPUs); `spec.parallelism` lowers it further, and a DAG or
+    /// steps template's `parallelism` bounds its own running children. A retry waiting out its
+    /// backoff holds no slot.
     pub parallelism: usize,
     /// Do not reuse cached results (results are still cached for later runs).
     pub no_cache: bool,

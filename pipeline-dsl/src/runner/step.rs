@@ -96,8 +96,17 @@ pub(crate) struct Resolved {
     pub key: String,
 }
 
-/// Runs one execution to its end. `on_attempt(n)` is called before attempt `n` starts.
-pub(crate) fn execute(ctx: &Ctx, unit: &Unit, on_attempt: &dyn Fn(u32)) -> Outcome {
+/// What a step tells its scheduler while it runs.
+pub(crate) struct Hooks<'h> {
+    /// Called before attempt `n` starts.
+    pub on_attempt: &'h dyn Fn(u32),
+    /// Spends a retry's backoff (the scheduler gives the step's slot to another meanwhile,
+    /// and the step waits for one again before its next attempt).
+    pub backoff: &'h dyn Fn(std::time::Duration),
+}
+
+/// Runs one execution to its end.
+pub(crate) fn execute(ctx: &Ctx, unit: &Unit, hooks: &Hooks) -> Outcome {
     let started = Instant::now();
     if unit.template.main_container().is_none() {
         let mut outcome = super::nested::run(ctx, unit);
@@ -105,7 +114,7 @@ pub(crate) fn execute(ctx: &Ctx, unit: &Unit, on_attempt: &dyn Fn(u32)) -> Outco
         return outcome;
     }
     let mut outcome = match resolve(ctx, unit) {
-        Ok(resolved) => run(ctx, unit, &resolved, on_attempt),
+        Ok(resolved) => run(ctx, unit, &resolved, hooks),
         Err(e) => Outcome::not_run(
             StepStatus::Failed,
             format!("task `{}` failed: {e}", unit.label),
@@ -301,7 +310,7 @@ fn timeout(
     Ok(limit)
 }
 
-fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcome {
+fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
     if unit.cache && !ctx.options.no_cache {
         if let Some(hit) = cache::lookup(&ctx.store, ctx.options.remote.as_deref(), &r.key) {
             match workdir::output_keys(unit.template, &r.scope) {
@@ -335,8 +344,10 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
         }
     }
     let logs = ctx.run_dir.join("logs");
-    let (result, attempts) = exec::with_retries(&r.retry, |n| {
-        on_attempt(n);
+    let (result, attempts) = exec::with_retries(&r.retry, hooks.backoff, |n| {
+        // One of the workflow's pod slots while the attempt runs, none during a backoff.
+        let _pod = ctx.pods.acquire();
+        (hooks.on_attempt)(n);
         super::attempt::attempt(ctx, unit, r, n)
     });
     let log = exec::log_path(&logs, &unit.label, attempts);

@@ -11,6 +11,7 @@ mod fixture;
 mod host;
 mod isolation;
 mod nodes;
+mod parallelism;
 mod scenarios;
 mod templates;
 mod trust;
@@ -40,6 +41,7 @@ fn main() {
         .chain(host::ALL)
         .chain(isolation::ALL)
         .chain(nodes::ALL)
+        .chain(parallelism::ALL)
         .chain(caching::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {
