@@ -48,6 +48,9 @@ pub(crate) struct Ctx<'w> {
     pub uid: String,
     /// Resolved `{{workflow.parameters.*}}`.
     pub parameters: BTreeMap<String, String>,
+    /// `spec.arguments` with the resolved parameter values: what the entrypoint, the exit
+    /// handler and a plain `onExit` hook are called with.
+    pub arguments: crate::argo::Arguments,
     /// The components binary (absolute).
     pub binary: PathBuf,
     /// Its SHA-256, part of every cache key.
@@ -119,7 +122,14 @@ impl<'w> Ctx<'w> {
             .active_deadline_seconds
             .filter(|s| *s > 0)
             .map(|s| Instant::now() + Duration::from_secs(s.unsigned_abs()));
+        let mut arguments = wf.spec.arguments.clone().unwrap_or_default();
+        for p in &mut arguments.parameters {
+            if let Some(v) = parameters.get(&p.name) {
+                p.value = Some(v.clone());
+            }
+        }
         Ok(Ctx {
+            arguments,
             options,
             templates,
             store,

@@ -84,6 +84,9 @@ enum State<'p> {
         results: Vec<(Option<Item>, Outcome)>,
         looped: bool,
     },
+    /// Ended as `Done`; its exit hook runs, and its dependents wait for it (`dag.go` line
+    /// 982, `common.CheckAllHooksFullfilled`).
+    Hooked(Done),
     Done(Done),
 }
 
@@ -97,6 +100,8 @@ enum Msg {
     Finished {
         id: usize,
         task: usize,
+        /// The task's exit hook rather than the task.
+        hook: bool,
         item: Option<Item>,
         outcome: Box<Outcome>,
     },
@@ -125,6 +130,8 @@ struct Scheduler<'c, 'p> {
     prefix: String,
     /// The DAG or steps node's name.
     boundary: String,
+    /// Exit hooks ready to run, by task.
+    hooks: VecDeque<(usize, Unit<'p>)>,
 }
 
 /// Runs the DAG to completion. `workflow` holds the `{{workflow.*}}` variables.
@@ -167,6 +174,7 @@ pub(crate) fn run_dag<'p>(
         fail_fast_stopped: false,
         prefix: frame.prefix,
         boundary: frame.node,
+        hooks: VecDeque::new(),
     };
     let (tx, rx) = mpsc::channel::<Msg>();
     // Executions started and not finished: children holding a slot (pods among them), and
@@ -186,7 +194,7 @@ pub(crate) fn run_dag<'p>(
             let _ = resume.send(());
         }
         while running < limit && parked.is_empty() {
-            let Some((task, unit)) = s.take_unit(pods < threads_limit) else {
+            let Some((task, unit, hook)) = s.take_unit(pods < threads_limit) else {
                 break;
             };
             let (id, tx) = (is_pod.len(), tx.clone());
@@ -225,6 +233,7 @@ pub(crate) fn run_dag<'p>(
                 let _ = tx.send(Msg::Finished {
                     id,
                     task,
+                    hook,
                     item: unit.item.clone(),
                     outcome: Box::new(outcome),
                 });
@@ -245,12 +254,17 @@ pub(crate) fn run_dag<'p>(
             Ok(Msg::Finished {
                 id,
                 task,
+                hook,
                 item,
                 outcome,
             }) => {
                 running -= 1;
                 pods -= usize::from(is_pod[id]);
-                s.finished(task, item, *outcome, Some(id), progress);
+                if hook {
+                    s.hook_finished(task, *outcome, Some(id), progress);
+                } else {
+                    s.finished(task, item, *outcome, Some(id), progress);
+                }
             }
             Ok(Msg::Backoff) => {
                 // Only pods retry; the failed attempt is a failed pod.
@@ -270,7 +284,7 @@ pub(crate) fn run_dag<'p>(
         .states
         .iter()
         .map(|state| match state {
-            State::Done(d) => Some(*d),
+            State::Done(d) | State::Hooked(d) => Some(*d),
             _ => None,
         })
         .collect();
@@ -301,7 +315,7 @@ pub(crate) fn run_dag<'p>(
     s.result.tasks = (plan.tasks.iter().zip(&plan.depends).zip(&s.states))
         .map(|((task, dep), state)| {
             let done = match state {
-                State::Done(d) => Some(*d),
+                State::Done(d) | State::Hooked(d) => Some(*d),
                 _ => None,
             };
             task_record(task, dep, done, &s.result.steps, exit_handler)
@@ -464,9 +478,21 @@ impl<'c, 'p> Scheduler<'c, 'p> {
         self.maybe_complete(i, progress);
     }
 
-    /// The next queued execution, in task order; a pod's only when `pod_allowed`.
-    fn take_unit(&mut self, pod_allowed: bool) -> Option<(usize, Unit<'p>)> {
-        if self.stop_new || super::interrupt::received().is_some() {
+    /// The next queued execution: an exit hook, else in task order; a pod's only when
+    /// `pod_allowed`. Exit hooks run after a template's `failFast` stopped new tasks, as
+    /// `runOnExitNode` does not check it.
+    fn take_unit(&mut self, pod_allowed: bool) -> Option<(usize, Unit<'p>, bool)> {
+        if super::interrupt::received().is_some() {
+            return None;
+        }
+        let hook_ready = self
+            .hooks
+            .front()
+            .is_some_and(|(_, u)| pod_allowed || u.template.main_container().is_none());
+        if hook_ready {
+            return self.hooks.pop_front().map(|(i, u)| (i, u, true));
+        }
+        if self.stop_new {
             return None;
         }
         self.states
@@ -480,7 +506,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                     }
                     queue.pop_front().map(|u| {
                         *running += 1;
-                        (i, u)
+                        (i, u, false)
                     })
                 }
                 _ => None,
@@ -644,6 +670,81 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                 }
             }
         }
+        self.exit_hook(i, done, progress);
+    }
+
+    /// A task ended as `done`: its exit hook, if it has one and the task completed (`dag.go`
+    /// lines 529-536 and 690-699, `exit_handler.go` `runOnExitNode`: the hook is node
+    /// `<task node>.onExit`, its arguments resolved with the task's outputs and status in
+    /// scope), runs before the task counts as done; otherwise it is done now.
+    fn exit_hook(&mut self, i: usize, done: Done, progress: &mut Progress) {
+        let completed = matches!(
+            done.phase,
+            Phase::Succeeded | Phase::Failed | Phase::Errored
+        );
+        let hook = self.plan.exit_hooks[i].as_ref().filter(|_| completed);
+        let Some(hook) = hook.filter(|_| super::interrupt::received().is_none()) else {
+            self.states[i] = State::Done(done);
+            progress.task_done();
+            return;
+        };
+        self.states[i] = State::Hooked(done);
+        let prepared = prepare(
+            self.ctx,
+            hook,
+            None,
+            &self.scope,
+            &self.workflow,
+            &self.artifacts,
+            !self.exit_handler,
+        );
+        match prepared {
+            Prepared::Run(mut unit) => {
+                unit.label = format!("{}{}", self.prefix, unit.label);
+                unit.node = format!("{}.onExit", self.node(i, None).0);
+                self.hooks.push_back((i, *unit));
+            }
+            Prepared::Skipped(message) => {
+                let outcome = Outcome::not_run(StepStatus::Skipped, message);
+                self.hook_finished(i, outcome, None, progress);
+            }
+            Prepared::Error(e) => {
+                let message = format!("task `{}` failed: {e}", hook.name);
+                let outcome = Outcome::not_run(StepStatus::Failed, message);
+                self.hook_finished(i, outcome, None, progress);
+            }
+        }
+    }
+
+    /// Task `i`'s exit hook ended: one step record, a failed node if it failed (which does not
+    /// change the task's phase: `assessDAGPhase` judges target tasks by their own nodes), and
+    /// the task is done.
+    fn hook_finished(
+        &mut self,
+        i: usize,
+        mut outcome: Outcome,
+        id: Option<usize>,
+        progress: &mut Progress,
+    ) {
+        let State::Hooked(done) = self.states[i] else {
+            return;
+        };
+        let Some(hook) = self.plan.exit_hooks[i].as_ref() else {
+            return;
+        };
+        self.result.steps.append(&mut outcome.children);
+        self.result.failures.append(&mut outcome.failures);
+        let record = step_record(&self.ctx.store, hook, None, &outcome, self.exit_handler);
+        if record.status == StepStatus::Failed {
+            let (node, display) = self.node(i, None);
+            let names = (format!("{node}.onExit"), format!("{display}.onExit"));
+            let message = record.message.clone().unwrap_or_default();
+            let f = Failure::now(names, message, &hook.template, outcome.errored);
+            self.result.failures.push(f);
+            self.pod_failed();
+        }
+        progress.step(id, &record);
+        self.result.steps.push(record);
         self.states[i] = State::Done(done);
         progress.task_done();
     }
@@ -674,8 +775,14 @@ impl<'c, 'p> Scheduler<'c, 'p> {
     /// Once nothing runs: queued executions (left by failFast) and tasks still waiting (none
     /// unless the plan had a cycle) are omitted, so the run ends.
     fn omit_stuck(&mut self, progress: &mut Progress) {
+        // Exit hooks not started (the run was interrupted) do not run.
+        self.hooks.clear();
         for i in 0..self.states.len() {
             match &mut self.states[i] {
+                State::Hooked(done) => {
+                    self.states[i] = State::Done(*done);
+                    progress.task_done();
+                }
                 State::Waiting => {
                     let message = "its dependencies never finished".to_owned();
                     self.end_unrun(i, StepStatus::Omitted, message, progress);

@@ -33,6 +33,9 @@ pub(crate) struct DagPlan<'w> {
     /// The group of each step of a steps template (0 for a DAG's tasks): its node is
     /// `<boundary>[group].<step>` (`workflow/controller/steps.go` lines 75 and 272).
     pub groups: Vec<usize>,
+    /// Each task's exit hook, as the task it runs as (`<task>.onExit`), see
+    /// [`super::hooks::task_exit`].
+    pub exit_hooks: Vec<Option<DagTask>>,
 }
 
 impl<'w> Ctx<'w> {
@@ -76,7 +79,19 @@ impl<'w> Ctx<'w> {
             return Err(invalid("two tasks share a name".into()));
         }
         let mut depends = Vec::new();
+        let mut exit_hooks = Vec::new();
         for task in &tasks {
+            let hook = super::hooks::task_exit(task, &self.arguments)
+                .map_err(|e| invalid(format!("task `{}`: {e}", task.name)))?;
+            if let Some(hook) = &hook {
+                if !self.templates.contains_key(hook.template.as_str()) {
+                    return Err(invalid(format!(
+                        "task `{}`'s exit hook calls unknown template `{}`",
+                        task.name, hook.template
+                    )));
+                }
+            }
+            exit_hooks.push(hook);
             if !self.templates.contains_key(task.template.as_str()) {
                 return Err(invalid(format!(
                     "task `{}` calls unknown template `{}`",
@@ -123,6 +138,7 @@ impl<'w> Ctx<'w> {
             tasks,
             depends,
             groups,
+            exit_hooks,
         })
     }
 }

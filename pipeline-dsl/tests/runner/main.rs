@@ -8,6 +8,7 @@
 mod argo;
 mod caching;
 mod fixture;
+mod hooks;
 mod host;
 mod isolation;
 mod nodes;
@@ -39,6 +40,7 @@ fn main() {
         .chain(argo::ALL)
         .chain(templates::ALL)
         .chain(host::ALL)
+        .chain(hooks::ALL)
         .chain(isolation::ALL)
         .chain(nodes::ALL)
         .chain(parallelism::ALL)
