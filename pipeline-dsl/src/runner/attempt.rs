@@ -99,23 +99,33 @@ fn attempt_on_host(
     let env = environment(ctx, unit, n, &r.env, true);
     let hostname = pod_name(ctx, unit, n);
     let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
-    let sandboxed = |argv: &[String]| {
+    let sandboxed = |argv: &[String], env: &[(String, String)]| {
         exec::spawn_and_wait(&Spawn {
             program: &bwrap,
             args: argv,
-            env: &env,
+            env,
             cwd: work,
             log,
             timeout: r.timeout,
         })
     };
+    let template_json = argo_template(unit.template, &r.scope);
     let all = |list: &[String]| {
         list.iter()
             .map(|a| substitute(a, &r.scope))
             .collect::<Result<Vec<_>, _>>()
             .map_err(AttemptError::error)
     };
-    for init in &inits {
+    // Init containers' names (the container model does not keep `name`).
+    let names: Vec<String> = (unit.template.other.get("initContainers"))
+        .and_then(|v| v.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, init) in inits.iter().enumerate() {
         let argv = super::host::command(
             unit.template,
             init,
@@ -125,7 +135,20 @@ fn attempt_on_host(
             &hostname,
         )
         .map_err(AttemptError::error)?;
-        sandboxed(&argv).map_err(|mut e| {
+        // An init container's own `env`, then `ARGO_CONTAINER_NAME` (its name) and
+        // `ARGO_TEMPLATE` before the variables every container gets (`workflowpod.go` lines
+        // 676-680).
+        let declared = super::step::declared_env(init, &r.scope, &ctx.key_sources())
+            .map_err(AttemptError::error)?;
+        let mut init_env = environment(ctx, unit, n, &declared, true);
+        if let Some(i) = init_env
+            .iter()
+            .position(|(k, _)| k == "ARGO_CONTAINER_NAME")
+        {
+            init_env[i].1 = names.get(k).cloned().unwrap_or_default();
+            init_env.insert(i + 1, ("ARGO_TEMPLATE".into(), template_json.clone()));
+        }
+        sandboxed(&argv, &init_env).map_err(|mut e| {
             e.message = format!("init container: {}", e.message);
             e
         })?;
@@ -145,7 +168,7 @@ fn attempt_on_host(
             "the workflow's activeDeadlineSeconds has passed",
         ));
     }
-    let stdout = sandboxed(&argv)?;
+    let stdout = sandboxed(&argv, &env)?;
     let mut collected = workdir::collect(
         unit.template,
         &root,
@@ -157,6 +180,35 @@ fn attempt_on_host(
     collected.result = Some(stdout.strip_suffix('\n').unwrap_or(&stdout).to_owned());
     collected.exit_code = Some("0".into());
     Ok(collected)
+}
+
+/// `ARGO_TEMPLATE` as the controller gives it to init containers (`workflowpod.go` lines
+/// 636-640): the template with its `{{...}}` resolved and `inputs.parameters` dropped, as JSON
+/// (the same fields and values; Go orders the fields by its struct, not as here).
+fn argo_template(template: &crate::argo::Template, scope: &super::subst::Scope) -> String {
+    fn resolve(v: &mut serde_json::Value, scope: &super::subst::Scope) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Ok(done) = substitute(s, scope) {
+                    *s = done;
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|v| resolve(v, scope)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|v| resolve(v, scope)),
+            _ => {}
+        }
+    }
+    let mut t = template.clone();
+    if let Some(inputs) = &mut t.inputs {
+        inputs.parameters.clear();
+    }
+    let mut value = serde_json::to_value(&t).unwrap_or_default();
+    resolve(&mut value, scope);
+    if let serde_json::Value::Object(o) = &mut value {
+        // Go marshals the `Inputs` struct even when empty.
+        o.entry("inputs").or_insert_with(|| serde_json::json!({}));
+    }
+    value.to_string()
 }
 
 /// The name of attempt `n`'s pod node: the step's node, or its child `<node>(n-1)` under the

@@ -224,20 +224,7 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         Some(s) => Some(substitute(&s.source, &scope)?),
         None => None,
     };
-    let mut env = Vec::new();
-    let sources = ctx.key_sources();
-    for e in &container.env {
-        match (&e.value, &e.value_from) {
-            (Some(v), _) => env.push((e.name.clone(), substitute(v, &scope)?)),
-            // As in a pod: the key comes from the sources the user named, or not at all.
-            (None, Some(from)) => {
-                if let Some(value) = sources.resolve(&e.name, from)? {
-                    env.push((e.name.clone(), value));
-                }
-            }
-            (None, None) => env.push((e.name.clone(), String::new())),
-        }
-    }
+    let env = declared_env(&container, &scope, &ctx.key_sources())?;
     let mut retry_strategy = template.retry_strategy.clone();
     if let Some(rs) = &mut retry_strategy {
         for field in [&mut rs.limit, &mut rs.expression].into_iter().flatten() {
@@ -265,6 +252,29 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         timeout,
         key,
     })
+}
+
+/// A container's declared `env` as its pod has it: values substituted, Secret and ConfigMap
+/// keys from the sources the user named (an optional one that is absent stays unset).
+pub(crate) fn declared_env(
+    container: &crate::argo::Container,
+    scope: &super::subst::Scope,
+    sources: &super::pod_env::KeySources,
+) -> Result<Vec<(String, String)>, String> {
+    let mut env = Vec::new();
+    for e in &container.env {
+        match (&e.value, &e.value_from) {
+            (Some(v), _) => env.push((e.name.clone(), substitute(v, scope)?)),
+            // As in a pod: the key comes from the sources the user named, or not at all.
+            (None, Some(from)) => {
+                if let Some(value) = sources.resolve(&e.name, from)? {
+                    env.push((e.name.clone(), value));
+                }
+            }
+            (None, None) => env.push((e.name.clone(), String::new())),
+        }
+    }
+    Ok(env)
 }
 
 /// The component a template runs: its container args start `component <name>`.

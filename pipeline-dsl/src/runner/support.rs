@@ -200,7 +200,27 @@ fn check_template(
         }
         return Ok(());
     };
+    let own = host::template_volumes(t).map_err(|e| refuse(e, &t.name))?;
     if host::is_component(t) {
+        // A component runs as a process of this binary with its `/scratch` remapped; a Secret
+        // or ConfigMap volume would not be where its template mounts it.
+        for mount in &container.volume_mounts {
+            let volume = own
+                .iter()
+                .chain(&workflow.spec.volumes)
+                .find(|v| v.name == mount.name);
+            if let Some(p) = volume.and_then(|v| Projection::of(v).ok().flatten()) {
+                return Err(refuse(
+                    format!(
+                        "{} volume `{}` mounted at `{}` on a component step (such volumes are mounted only for templates run with --executor host; read the key through `env` `valueFrom` instead)",
+                        p.kind(),
+                        mount.name,
+                        mount.mount_path
+                    ),
+                    &t.name,
+                ));
+            }
+        }
         return Ok(());
     }
     if executor != Executor::Host {
@@ -210,7 +230,6 @@ fn check_template(
         ));
     }
     let inits = host::init_containers(t).map_err(|e| refuse(e, &t.name))?;
-    let own = host::template_volumes(t).map_err(|e| refuse(e, &t.name))?;
     let containers = std::iter::once(container).chain(&inits);
     for image in containers.clone().map(|c| c.image.as_str()) {
         if let Some(why) = host::image_refusal(image) {

@@ -24,7 +24,33 @@ pub const ALL: &[(&str, fn())] = &[
         "secrets_from_env_resolves_keys_by_name_and_names_what_is_missing",
         secrets_from_env_resolves_keys_by_name_and_names_what_is_missing,
     ),
+    (
+        "a_secret_volume_on_a_component_step_is_refused",
+        a_secret_volume_on_a_component_step_is_refused,
+    ),
 ];
+
+/// A component step runs as a process of the components binary, not in the sandbox, so a
+/// Secret volume its template mounts could not be where the template says: refused before
+/// any step runs, naming the volume, the mount path and the template, instead of ignored.
+fn a_secret_volume_on_a_component_step_is_refused() {
+    let env = Env::new();
+    let declared = "          - {name: LIT, value: x}
+        volumeMounts: [{name: creds, mountPath: /etc/creds}]
+      volumes: [{name: creds, secret: {secretName: s3}}]
+";
+    let wf = workflow(&env, MAIN, &dumping(&env, "LIT", declared));
+    let err = run(&wf, &env.options()).expect_err("refused");
+    let pipeline_dsl::runner::RunnerError::Unsupported { feature, template } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(template, "dump");
+    assert!(
+        feature.starts_with("Secret volume `creds` mounted at `/etc/creds` on a component step"),
+        "{feature}"
+    );
+    assert!(!env.path("env.txt").exists(), "nothing ran");
+}
 
 fn dump_template(env: &Env, extra_env: &str) -> String {
     let declared = "          - {name: KEY, valueFrom: {secretKeyRef: {name: s3, key: AWS_ACCESS_KEY_ID}}}
