@@ -144,8 +144,8 @@ pub(crate) fn run_dag<'p>(
     progress: &mut Progress,
 ) -> DagResult {
     // The template's `parallelism` bounds its active children, pods and nested DAG/steps nodes
-    // alike, a retry in backoff not among them (`operator.go` `checkParallelism` lines
-    // 3318-3321 and 3344-3347; `node_counters.go` lines 24-31). The pods of the whole workflow
+    // alike, a retry in backoff not among them (`operator.go` `checkParallelism` line 3356,
+    // `getActiveChildren`; `node_counters.go` lines 24-31). The pods of the whole workflow
     // are bounded by `ctx.pods`; `ctx.parallelism` only bounds this DAG's threads.
     let limit = plan
         .template

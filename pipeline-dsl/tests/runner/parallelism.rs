@@ -1,5 +1,5 @@
 //! Parallelism as Argo's controller counts it (`workflow/controller/operator.go`
-//! `checkParallelism`, lines 3298-3351; `node_counters.go`): `spec.parallelism` bounds the
+//! `checkParallelism`, lines 3298-3358; `node_counters.go`): `spec.parallelism` bounds the
 //! workflow's running pods wherever they are, nested DAG and steps templates included, and a
 //! retry waiting out its backoff has no pod, so it holds no slot.
 
