@@ -35,7 +35,7 @@ pub(crate) fn attempt(
     std::fs::write(&log, header)
         .map_err(|e| err(&format!("cannot write {}", log.display()), &e))?;
     if !super::host::is_component(unit.template) {
-        return attempt_on_host(ctx, unit, r, &work, &log);
+        return attempt_on_host(ctx, unit, r, n, (&work, &log));
     }
     for (path, source) in &r.inputs {
         let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
@@ -48,7 +48,7 @@ pub(crate) fn attempt(
         .iter()
         .map(|(k, v)| (k.clone(), workdir::remap(v, &work)))
         .collect();
-    let env = environment(ctx, unit, &declared, false);
+    let env = environment(ctx, unit, n, &declared, false);
     if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
         return Err(AttemptError::error(
             "the workflow's activeDeadlineSeconds has passed",
@@ -78,8 +78,8 @@ fn attempt_on_host(
     ctx: &Ctx,
     unit: &Unit,
     r: &Resolved,
-    work: &Path,
-    log: &Path,
+    n: u32,
+    (work, log): (&Path, &Path),
 ) -> Result<Collected, AttemptError> {
     let root = work.join("root");
     let main = unit.template.main_container().cloned().unwrap_or_default();
@@ -96,26 +96,36 @@ fn attempt_on_host(
         .map_err(AttemptError::error)?;
     let projected = super::volumes::project(&mounted, &ctx.key_sources(), &work.join("volumes"))
         .map_err(AttemptError::error)?;
-    let env = environment(ctx, unit, &r.env, true);
-    let hostname = hostname(unit);
+    let env = environment(ctx, unit, n, &r.env, true);
+    let hostname = pod_name(ctx, unit, n);
     let bwrap = super::host::bwrap().map_err(AttemptError::error)?;
-    let sandboxed = |argv: &[String]| {
+    let sandboxed = |argv: &[String], env: &[(String, String)]| {
         exec::spawn_and_wait(&Spawn {
             program: &bwrap,
             args: argv,
-            env: &env,
+            env,
             cwd: work,
             log,
             timeout: r.timeout,
         })
     };
+    let template_json = argo_template(unit.template, &r.scope);
     let all = |list: &[String]| {
         list.iter()
             .map(|a| substitute(a, &r.scope))
             .collect::<Result<Vec<_>, _>>()
             .map_err(AttemptError::error)
     };
-    for init in &inits {
+    // Init containers' names (the container model does not keep `name`).
+    let names: Vec<String> = (unit.template.other.get("initContainers"))
+        .and_then(|v| v.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, init) in inits.iter().enumerate() {
         let argv = super::host::command(
             unit.template,
             init,
@@ -125,7 +135,20 @@ fn attempt_on_host(
             &hostname,
         )
         .map_err(AttemptError::error)?;
-        sandboxed(&argv).map_err(|mut e| {
+        // An init container's own `env`, then `ARGO_CONTAINER_NAME` (its name) and
+        // `ARGO_TEMPLATE` before the variables every container gets (`workflowpod.go` lines
+        // 676-680).
+        let declared = super::step::declared_env(init, &r.scope, &ctx.key_sources())
+            .map_err(AttemptError::error)?;
+        let mut init_env = environment(ctx, unit, n, &declared, true);
+        if let Some(i) = init_env
+            .iter()
+            .position(|(k, _)| k == "ARGO_CONTAINER_NAME")
+        {
+            init_env[i].1 = names.get(k).cloned().unwrap_or_default();
+            init_env.insert(i + 1, ("ARGO_TEMPLATE".into(), template_json.clone()));
+        }
+        sandboxed(&argv, &init_env).map_err(|mut e| {
             e.message = format!("init container: {}", e.message);
             e
         })?;
@@ -145,7 +168,7 @@ fn attempt_on_host(
             "the workflow's activeDeadlineSeconds has passed",
         ));
     }
-    let stdout = sandboxed(&argv)?;
+    let stdout = sandboxed(&argv, &env)?;
     let mut collected = workdir::collect(
         unit.template,
         &root,
@@ -159,9 +182,48 @@ fn attempt_on_host(
     Ok(collected)
 }
 
-/// The pod's name, as `HOSTNAME` shows it.
-fn hostname(unit: &Unit) -> String {
-    unit.label.replace(['.', '(', ')', ':'], "-")
+/// `ARGO_TEMPLATE` as the controller gives it to init containers (`workflowpod.go` lines
+/// 636-640): the template with its `{{...}}` resolved and `inputs.parameters` dropped, as JSON
+/// (the same fields and values; Go orders the fields by its struct, not as here).
+fn argo_template(template: &crate::argo::Template, scope: &super::subst::Scope) -> String {
+    fn resolve(v: &mut serde_json::Value, scope: &super::subst::Scope) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Ok(done) = substitute(s, scope) {
+                    *s = done;
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|v| resolve(v, scope)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|v| resolve(v, scope)),
+            _ => {}
+        }
+    }
+    let mut t = template.clone();
+    if let Some(inputs) = &mut t.inputs {
+        inputs.parameters.clear();
+    }
+    let mut value = serde_json::to_value(&t).unwrap_or_default();
+    resolve(&mut value, scope);
+    if let serde_json::Value::Object(o) = &mut value {
+        // Go marshals the `Inputs` struct even when empty.
+        o.entry("inputs").or_insert_with(|| serde_json::json!({}));
+    }
+    value.to_string()
+}
+
+/// The name of attempt `n`'s pod node: the step's node, or its child `<node>(n-1)` under the
+/// retry node a `retryStrategy` puts in between (`operator.go` lines 2446-2510).
+fn pod_node(unit: &Unit, n: u32) -> String {
+    if unit.template.retry_strategy.is_some() {
+        format!("{}({})", unit.node, n.saturating_sub(1))
+    } else {
+        unit.node.clone()
+    }
+}
+
+/// Attempt `n`'s pod name, as `HOSTNAME` shows it (`workflow/util/pod_name.go` line 50).
+fn pod_name(ctx: &Ctx, unit: &Unit, n: u32) -> String {
+    super::failures::pod_name(&ctx.name, &pod_node(unit, n), &unit.template.name)
 }
 
 /// The whole environment of a step's process: what a pod's main container has (`PATH`,
@@ -170,11 +232,12 @@ fn hostname(unit: &Unit) -> String {
 fn environment(
     ctx: &Ctx,
     unit: &Unit,
+    n: u32,
     declared: &[(String, String)],
     sandboxed: bool,
 ) -> Vec<(String, String)> {
-    let hostname = hostname(unit);
-    let node_id = super::failures::node_id(&ctx.name, &format!("{}.{}", ctx.name, unit.label));
+    let hostname = pod_name(ctx, unit, n);
+    let node_id = super::failures::node_id(&ctx.name, &pod_node(unit, n));
     let runner = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.to_owned());
     let basics = PodBasics {
         path: if sandboxed {

@@ -30,6 +30,9 @@ pub(crate) struct Ctx<'w> {
     pub uid: String,
     /// Resolved `{{workflow.parameters.*}}`.
     pub parameters: BTreeMap<String, String>,
+    /// `spec.arguments` with the resolved parameter values: what the entrypoint, the exit
+    /// handler and a plain `onExit` hook are called with.
+    pub arguments: crate::argo::Arguments,
     /// The components binary (absolute).
     pub binary: PathBuf,
     /// Its SHA-256, part of every cache key.
@@ -39,8 +42,10 @@ pub(crate) struct Ctx<'w> {
     /// Global outputs (`globalName`): `workflow.outputs.parameters.G` values and
     /// `workflow.outputs.artifacts.G` artifacts, set as their tasks succeed.
     pub globals: Mutex<(BTreeMap<String, String>, super::prepare::ArtifactIndex)>,
-    /// Maximum number of concurrently running steps.
+    /// Maximum number of concurrently running steps (pods).
     pub parallelism: usize,
+    /// That many slots, one held by each running attempt of the whole workflow.
+    pub pods: super::slots::Slots,
     /// `spec.activeDeadlineSeconds`, as an instant.
     pub deadline: Option<Instant>,
     /// `spec.volumes`.
@@ -99,7 +104,14 @@ impl<'w> Ctx<'w> {
             .active_deadline_seconds
             .filter(|s| *s > 0)
             .map(|s| Instant::now() + Duration::from_secs(s.unsigned_abs()));
+        let mut arguments = wf.spec.arguments.clone().unwrap_or_default();
+        for p in &mut arguments.parameters {
+            if let Some(v) = parameters.get(&p.name) {
+                p.value = Some(v.clone());
+            }
+        }
         Ok(Ctx {
+            arguments,
             options,
             templates,
             store,
@@ -112,6 +124,7 @@ impl<'w> Ctx<'w> {
             keys: Mutex::new(BTreeMap::new()),
             globals: Mutex::new((BTreeMap::new(), BTreeMap::new())),
             parallelism,
+            pods: super::slots::Slots::new(parallelism),
             deadline,
             volumes: &wf.spec.volumes,
             external: crate::external::registered(),

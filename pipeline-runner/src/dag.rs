@@ -47,15 +47,19 @@ pub(crate) struct Frame {
     pub artifacts: ArtifactIndex,
     /// Prepended to each execution's label (`outer.` for a nested template).
     pub prefix: String,
+    /// The name of the DAG or steps node its tasks hang under (`wf`, `wf.outer`,
+    /// `wf[0].outer`, `wf.onExit`); a leaf template run as a one-task DAG is that node.
+    pub node: String,
 }
 
 impl Frame {
-    /// The top-level frame: the workflow's variables.
-    pub(crate) fn top(workflow: &Scope) -> Self {
+    /// The top-level frame of node `node`: the workflow's variables.
+    pub(crate) fn top(workflow: &Scope, node: String) -> Self {
         Frame {
             scope: workflow.clone(),
             artifacts: ArtifactIndex::new(),
             prefix: String::new(),
+            node,
         }
     }
 }
@@ -80,6 +84,9 @@ enum State<'p> {
         results: Vec<(Option<Item>, Outcome)>,
         looped: bool,
     },
+    /// Ended as `Done`; its exit hook runs, and its dependents wait for it (`dag.go` line
+    /// 982, `common.CheckAllHooksFullfilled`).
+    Hooked(Done),
     Done(Done),
 }
 
@@ -93,8 +100,16 @@ enum Msg {
     Finished {
         id: usize,
         task: usize,
+        /// The task's exit hook rather than the task.
+        hook: bool,
         item: Option<Item>,
         outcome: Box<Outcome>,
+    },
+    /// A retry's attempt failed and its backoff starts: it holds no slot until it asks again.
+    Backoff,
+    /// The backoff is over: the step waits for `resume` before its next attempt.
+    Resume {
+        resume: mpsc::Sender<()>,
     },
 }
 
@@ -113,6 +128,10 @@ struct Scheduler<'c, 'p> {
     fail_fast_stopped: bool,
     /// Label prefix of executions.
     prefix: String,
+    /// The DAG or steps node's name.
+    boundary: String,
+    /// Exit hooks ready to run, by task.
+    hooks: VecDeque<(usize, Unit<'p>)>,
 }
 
 /// Runs the DAG to completion. `workflow` holds the `{{workflow.*}}` variables.
@@ -124,10 +143,16 @@ pub(crate) fn run_dag<'p>(
     exit_handler: bool,
     progress: &mut Progress,
 ) -> DagResult {
-    let mut limit = ctx.parallelism.max(1);
-    if let Some(p) = plan.template.parallelism.filter(|p| *p > 0) {
-        limit = limit.min(usize::try_from(p).unwrap_or(usize::MAX));
-    }
+    // The template's `parallelism` bounds its active children, pods and nested DAG/steps nodes
+    // alike, a retry in backoff not among them (`operator.go` `checkParallelism` line 3356,
+    // `getActiveChildren`; `node_counters.go` lines 24-31). The pods of the whole workflow
+    // are bounded by `ctx.pods`; `ctx.parallelism` only bounds this DAG's threads.
+    let limit = plan
+        .template
+        .parallelism
+        .filter(|p| *p > 0)
+        .map_or(usize::MAX, |p| usize::try_from(p).unwrap_or(usize::MAX));
+    let threads_limit = ctx.parallelism.max(1);
     let mut s = Scheduler {
         ctx,
         plan,
@@ -148,19 +173,35 @@ pub(crate) fn run_dag<'p>(
         stop_new: false,
         fail_fast_stopped: false,
         prefix: frame.prefix,
+        boundary: frame.node,
+        hooks: VecDeque::new(),
     };
     let (tx, rx) = mpsc::channel::<Msg>();
-    let mut running = 0usize;
-    let mut next_id = 0usize;
+    // Executions started and not finished: children holding a slot (pods among them), and
+    // those in a backoff or waiting for a slot to resume (`parked`, in order of asking).
+    let (mut running, mut pods, mut backing_off) = (0usize, 0usize, 0usize);
+    let mut parked: VecDeque<mpsc::Sender<()>> = VecDeque::new();
+    let mut is_pod: Vec<bool> = Vec::new();
     std::thread::scope(|threads| loop {
         s.resolve_waiting(progress);
-        while running < limit {
-            let Some((task, unit)) = s.take_unit() else {
+        // A step resuming after its backoff goes before new ones.
+        while running < limit && pods < threads_limit {
+            let Some(resume) = parked.pop_front() else {
                 break;
             };
-            let (id, tx) = (next_id, tx.clone());
-            next_id += 1;
             running += 1;
+            pods += 1;
+            let _ = resume.send(());
+        }
+        while running < limit && parked.is_empty() {
+            let Some((task, unit, hook)) = s.take_unit(pods < threads_limit) else {
+                break;
+            };
+            let (id, tx) = (is_pod.len(), tx.clone());
+            let pod = unit.template.main_container().is_some();
+            is_pod.push(pod);
+            running += 1;
+            pods += usize::from(pod);
             progress.started(id, &unit.label);
             threads.spawn(move || {
                 let notify = |n| {
@@ -170,7 +211,19 @@ pub(crate) fn run_dag<'p>(
                         n,
                     });
                 };
-                let outcome = catch_unwind(AssertUnwindSafe(|| step::execute(ctx, &unit, &notify)))
+                let backoff = |wait: Duration| {
+                    let _ = tx.send(Msg::Backoff);
+                    std::thread::sleep(wait);
+                    let (resume, resumed) = mpsc::channel();
+                    if tx.send(Msg::Resume { resume }).is_ok() {
+                        let _ = resumed.recv();
+                    }
+                };
+                let hooks = step::Hooks {
+                    on_attempt: &notify,
+                    backoff: &backoff,
+                };
+                let outcome = catch_unwind(AssertUnwindSafe(|| step::execute(ctx, &unit, &hooks)))
                     .unwrap_or_else(|_| {
                         Outcome::not_run(
                             StepStatus::Failed,
@@ -180,12 +233,13 @@ pub(crate) fn run_dag<'p>(
                 let _ = tx.send(Msg::Finished {
                     id,
                     task,
+                    hook,
                     item: unit.item.clone(),
                     outcome: Box::new(outcome),
                 });
             });
         }
-        if running == 0 {
+        if running == 0 && backing_off == 0 && parked.is_empty() {
             s.omit_stuck(progress);
             break;
         }
@@ -200,11 +254,28 @@ pub(crate) fn run_dag<'p>(
             Ok(Msg::Finished {
                 id,
                 task,
+                hook,
                 item,
                 outcome,
             }) => {
                 running -= 1;
-                s.finished(task, item, *outcome, Some(id), progress);
+                pods -= usize::from(is_pod[id]);
+                if hook {
+                    s.hook_finished(task, *outcome, Some(id), progress);
+                } else {
+                    s.finished(task, item, *outcome, Some(id), progress);
+                }
+            }
+            Ok(Msg::Backoff) => {
+                // Only pods retry; the failed attempt is a failed pod.
+                s.pod_failed();
+                running -= 1;
+                pods -= 1;
+                backing_off += 1;
+            }
+            Ok(Msg::Resume { resume }) => {
+                backing_off -= 1;
+                parked.push_back(resume);
             }
             Err(_) => {}
         }
@@ -213,7 +284,7 @@ pub(crate) fn run_dag<'p>(
         .states
         .iter()
         .map(|state| match state {
-            State::Done(d) => Some(*d),
+            State::Done(d) | State::Hooked(d) => Some(*d),
             _ => None,
         })
         .collect();
@@ -222,10 +293,21 @@ pub(crate) fn run_dag<'p>(
         s.result.message = Some(FAIL_FAST.into());
     } else {
         s.result.phase = super::phase::assess(plan, &done);
-        if let Some(step) =
-            super::phase::failed_step(plan, &done).filter(|_| plan.kind == Kind::Steps)
+        if let Some(i) = super::phase::failed_step(plan, &done).filter(|_| plan.kind == Kind::Steps)
         {
-            s.result.message = Some(format!("child '{step}' failed"));
+            // The step's group node fails naming the step's node id, and the steps node with
+            // the group's message (`steps.go` lines 374-376 and 121-127); the group node has
+            // no template (`initializeNode(..., &wfv1.WorkflowStep{}, ...)`, line 78).
+            let group = format!("{}[{}]", s.boundary, plan.groups[i]);
+            let child = s.node(i, None).0;
+            let message = format!(
+                "child '{}' failed",
+                super::failures::node_id(&ctx.name, &child)
+            );
+            let display = format!("[{}]", plan.groups[i]);
+            let f = Failure::now((group, display), message.clone(), "", false);
+            s.result.failures.push(f);
+            s.result.message = Some(message);
         }
     }
     s.result.scope = std::mem::take(&mut s.scope);
@@ -233,7 +315,7 @@ pub(crate) fn run_dag<'p>(
     s.result.tasks = (plan.tasks.iter().zip(&plan.depends).zip(&s.states))
         .map(|((task, dep), state)| {
             let done = match state {
-                State::Done(d) => Some(*d),
+                State::Done(d) | State::Hooked(d) => Some(*d),
                 _ => None,
             };
             task_record(task, dep, done, &s.result.steps, exit_handler)
@@ -254,6 +336,23 @@ fn not_started() -> String {
 }
 
 impl<'c, 'p> Scheduler<'c, 'p> {
+    /// The name and display name of task `i`'s node (of one item's, with `item`): Argo's
+    /// `<boundary>.<task>` in a DAG (`dag.go` `taskNodeName`), `<boundary>[g].<step>` in a
+    /// steps template (`steps.go` lines 75 and 272), `(<index>:<item>)` appended per item; the
+    /// display name is the name without its boundary's (`operator.go` lines 3071-3075). A leaf
+    /// template run as a one-task DAG is the boundary node itself.
+    fn node(&self, i: usize, item: Option<&Item>) -> (String, String) {
+        if self.plan.template.main_container().is_some() {
+            return (self.boundary.clone(), self.boundary.clone());
+        }
+        let display = display_name(&self.plan.tasks[i].name, item);
+        let name = match self.plan.kind {
+            Kind::Dag => format!("{}.{display}", self.boundary),
+            Kind::Steps => format!("{}[{}].{display}", self.boundary, self.plan.groups[i]),
+        };
+        (name, display)
+    }
+
     /// A pod of this DAG failed: with the template's `failFast`, no new task starts (Argo:
     /// `checkParallelism` counts failed pods under the boundary; `dag.failFast` does not stop
     /// scheduling, see `assessDAGPhase`).
@@ -354,6 +453,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
             ) {
                 Prepared::Run(mut unit) => {
                     unit.label = format!("{}{}", self.prefix, unit.label);
+                    unit.node = self.node(i, unit.item.as_ref()).0;
                     if let State::Active { queue, .. } = &mut self.states[i] {
                         queue.push_back(*unit);
                     }
@@ -378,19 +478,37 @@ impl<'c, 'p> Scheduler<'c, 'p> {
         self.maybe_complete(i, progress);
     }
 
-    /// The next queued execution, in task order.
-    fn take_unit(&mut self) -> Option<(usize, Unit<'p>)> {
-        if self.stop_new || super::interrupt::received().is_some() {
+    /// The next queued execution: an exit hook, else in task order; a pod's only when
+    /// `pod_allowed`. Exit hooks run after a template's `failFast` stopped new tasks, as
+    /// `runOnExitNode` does not check it.
+    fn take_unit(&mut self, pod_allowed: bool) -> Option<(usize, Unit<'p>, bool)> {
+        if super::interrupt::received().is_some() {
+            return None;
+        }
+        let hook_ready = self
+            .hooks
+            .front()
+            .is_some_and(|(_, u)| pod_allowed || u.template.main_container().is_none());
+        if hook_ready {
+            return self.hooks.pop_front().map(|(i, u)| (i, u, true));
+        }
+        if self.stop_new {
             return None;
         }
         self.states
             .iter_mut()
             .enumerate()
             .find_map(|(i, state)| match state {
-                State::Active { queue, running, .. } => queue.pop_front().map(|u| {
-                    *running += 1;
-                    (i, u)
-                }),
+                State::Active { queue, running, .. } => {
+                    let pod = queue.front()?.template.main_container().is_some();
+                    if pod && !pod_allowed {
+                        return None;
+                    }
+                    queue.pop_front().map(|u| {
+                        *running += 1;
+                        (i, u, false)
+                    })
+                }
                 _ => None,
             })
     }
@@ -438,7 +556,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
             .templates
             .get(task.template.as_str())
             .is_some_and(|t| t.retry_strategy.is_some());
-        let node = display_name(&task.name, item.as_ref());
+        let (node, display) = self.node(i, item.as_ref());
         let message = record.message.clone().unwrap_or_default();
         let failed = record.status == StepStatus::Failed;
         let mut failed_pods = outcome.attempts.saturating_sub(u32::from(!failed));
@@ -458,14 +576,14 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                     let log = super::exec::log_path(&self.ctx.run_dir.join("logs"), &label, n + 1);
                     format!("attempt {} failed (log: {})", n + 1, log.display())
                 };
-                let name = format!("{node}({n})");
+                let names = (format!("{node}({n})"), format!("{display}({n})"));
                 self.result
                     .failures
-                    .push(Failure::now(name, text, &task.template, false));
+                    .push(Failure::now(names, text, &task.template, false));
             }
         }
         if failed {
-            let f = Failure::now(node, message, &task.template, outcome.errored);
+            let f = Failure::now((node, display), message, &task.template, outcome.errored);
             self.result.failures.push(f);
         }
         if failed_pods > 0 || failed {
@@ -546,11 +664,87 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                         .flatten()
                         .unwrap_or_default();
                     let errored = done.phase == Phase::Errored;
-                    let f = Failure::now(task.name.clone(), message, &task.template, errored);
+                    let names = self.node(i, None);
+                    let f = Failure::now(names, message, &task.template, errored);
                     self.result.failures.push(f);
                 }
             }
         }
+        self.exit_hook(i, done, progress);
+    }
+
+    /// A task ended as `done`: its exit hook, if it has one and the task completed (`dag.go`
+    /// lines 529-536 and 690-699, `exit_handler.go` `runOnExitNode`: the hook is node
+    /// `<task node>.onExit`, its arguments resolved with the task's outputs and status in
+    /// scope), runs before the task counts as done; otherwise it is done now.
+    fn exit_hook(&mut self, i: usize, done: Done, progress: &mut Progress) {
+        let completed = matches!(
+            done.phase,
+            Phase::Succeeded | Phase::Failed | Phase::Errored
+        );
+        let hook = self.plan.exit_hooks[i].as_ref().filter(|_| completed);
+        let Some(hook) = hook.filter(|_| super::interrupt::received().is_none()) else {
+            self.states[i] = State::Done(done);
+            progress.task_done();
+            return;
+        };
+        self.states[i] = State::Hooked(done);
+        let prepared = prepare(
+            self.ctx,
+            hook,
+            None,
+            &self.scope,
+            &self.workflow,
+            &self.artifacts,
+            !self.exit_handler,
+        );
+        match prepared {
+            Prepared::Run(mut unit) => {
+                unit.label = format!("{}{}", self.prefix, unit.label);
+                unit.node = format!("{}.onExit", self.node(i, None).0);
+                self.hooks.push_back((i, *unit));
+            }
+            Prepared::Skipped(message) => {
+                let outcome = Outcome::not_run(StepStatus::Skipped, message);
+                self.hook_finished(i, outcome, None, progress);
+            }
+            Prepared::Error(e) => {
+                let message = format!("task `{}` failed: {e}", hook.name);
+                let outcome = Outcome::not_run(StepStatus::Failed, message);
+                self.hook_finished(i, outcome, None, progress);
+            }
+        }
+    }
+
+    /// Task `i`'s exit hook ended: one step record, a failed node if it failed (which does not
+    /// change the task's phase: `assessDAGPhase` judges target tasks by their own nodes), and
+    /// the task is done.
+    fn hook_finished(
+        &mut self,
+        i: usize,
+        mut outcome: Outcome,
+        id: Option<usize>,
+        progress: &mut Progress,
+    ) {
+        let State::Hooked(done) = self.states[i] else {
+            return;
+        };
+        let Some(hook) = self.plan.exit_hooks[i].as_ref() else {
+            return;
+        };
+        self.result.steps.append(&mut outcome.children);
+        self.result.failures.append(&mut outcome.failures);
+        let record = step_record(&self.ctx.store, hook, None, &outcome, self.exit_handler);
+        if record.status == StepStatus::Failed {
+            let (node, display) = self.node(i, None);
+            let names = (format!("{node}.onExit"), format!("{display}.onExit"));
+            let message = record.message.clone().unwrap_or_default();
+            let f = Failure::now(names, message, &hook.template, outcome.errored);
+            self.result.failures.push(f);
+            self.pod_failed();
+        }
+        progress.step(id, &record);
+        self.result.steps.push(record);
         self.states[i] = State::Done(done);
         progress.task_done();
     }
@@ -581,8 +775,14 @@ impl<'c, 'p> Scheduler<'c, 'p> {
     /// Once nothing runs: queued executions (left by failFast) and tasks still waiting (none
     /// unless the plan had a cycle) are omitted, so the run ends.
     fn omit_stuck(&mut self, progress: &mut Progress) {
+        // Exit hooks not started (the run was interrupted) do not run.
+        self.hooks.clear();
         for i in 0..self.states.len() {
             match &mut self.states[i] {
+                State::Hooked(done) => {
+                    self.states[i] = State::Done(*done);
+                    progress.task_done();
+                }
                 State::Waiting => {
                     let message = "its dependencies never finished".to_owned();
                     self.end_unrun(i, StepStatus::Omitted, message, progress);

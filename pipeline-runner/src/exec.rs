@@ -359,8 +359,10 @@ impl RetryPlan {
 /// Runs `attempt(1)`, `attempt(2)`, ... until one succeeds or the plan stops retrying. Returns
 /// the last result and the number of attempts. The order of checks is Argo's
 /// (`processNodeRetries`, `workflow/controller/operator.go`): policy, limit, then expression.
+/// `wait(d)` spends each backoff (the scheduler frees the step's parallelism slot meanwhile).
 pub(crate) fn with_retries<T>(
     plan: &RetryPlan,
+    mut wait: impl FnMut(Duration),
     mut attempt: impl FnMut(u32) -> Result<T, AttemptError>,
 ) -> (Result<T, AttemptError>, u32) {
     let started = Instant::now();
@@ -393,11 +395,11 @@ pub(crate) fn with_retries<T>(
                     }
             }
         };
-        let wait = retry
+        let backoff = retry
             .then(|| plan.wait_before(n, started.elapsed()))
             .flatten();
-        match wait {
-            Some(wait) => std::thread::sleep(wait),
+        match backoff {
+            Some(d) => wait(d),
             None => return (result, n),
         }
         n += 1;
@@ -436,7 +438,7 @@ mod tests {
             backoff: Duration::ZERO,
             ..plan
         };
-        let (result, attempts) = with_retries(&quick, |n| {
+        let (result, attempts) = with_retries(&quick, std::thread::sleep, |n| {
             calls += 1;
             if n < 3 {
                 Err(AttemptError::error("no"))
@@ -449,14 +451,15 @@ mod tests {
             on_failure: false,
             ..quick
         };
-        let (_, attempts) = with_retries(&on_error_only, |_| -> Result<(), _> {
-            Err(AttemptError {
-                errored: false,
-                message: "exit status 1".into(),
-                last_line: None,
-                exit_code: Some(1),
-            })
-        });
+        let (_, attempts) =
+            with_retries(&on_error_only, std::thread::sleep, |_| -> Result<(), _> {
+                Err(AttemptError {
+                    errored: false,
+                    message: "exit status 1".into(),
+                    last_line: None,
+                    exit_code: Some(1),
+                })
+            });
         assert_eq!(attempts, 1, "OnError does not retry a failure");
         let bad = RetryStrategy {
             retry_policy: Some("Sometimes".into()),
@@ -483,19 +486,23 @@ mod tests {
             ..Default::default()
         };
         let plan = RetryPlan::from_strategy(Some(&rs)).unwrap();
-        let (result, attempts) = with_retries(&plan, |_| -> Result<(), _> { Err(failed(2)) });
+        let (result, attempts) = with_retries(&plan, std::thread::sleep, |_| -> Result<(), _> {
+            Err(failed(2))
+        });
         assert_eq!(attempts, 1, "exit code 2 is not retried");
         assert!(result.unwrap_err().message.contains("expression is false"));
-        let (_, attempts) = with_retries(&plan, |_| -> Result<(), _> { Err(failed(1)) });
+        let (_, attempts) = with_retries(&plan, std::thread::sleep, |_| -> Result<(), _> {
+            Err(failed(1))
+        });
         assert_eq!(attempts, 4, "exit code 1 is retried up to the limit");
-        let (_, attempts) = with_retries(&plan, |_| -> Result<(), _> {
+        let (_, attempts) = with_retries(&plan, std::thread::sleep, |_| -> Result<(), _> {
             Err(AttemptError::error("pod deleted"))
         });
         assert_eq!(
             attempts, 4,
             "an Error (exit code -1) is retried under Always"
         );
-        let (_, attempts) = with_retries(&plan, |n| -> Result<(), _> {
+        let (_, attempts) = with_retries(&plan, std::thread::sleep, |n| -> Result<(), _> {
             Err(failed(if n < 3 { 1 } else { 2 }))
         });
         assert_eq!(
@@ -514,7 +521,9 @@ mod tests {
             ..rs
         };
         let plan = RetryPlan::from_strategy(Some(&broken)).unwrap();
-        let (result, attempts) = with_retries(&plan, |_| -> Result<(), _> { Err(failed(1)) });
+        let (result, attempts) = with_retries(&plan, std::thread::sleep, |_| -> Result<(), _> {
+            Err(failed(1))
+        });
         assert_eq!(attempts, 1, "an expression that errors stops retrying");
         assert!(result.unwrap_err().message.contains("Atoi"));
     }

@@ -8,11 +8,13 @@ use std::time::SystemTime;
 /// One failed node.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Failure {
-    /// `displayName`: the node name without the workflow's prefix (`fit(1:b)`, `fit(0)`).
+    /// The node's name (`wf.fit(1:b)`, `wf[0].step`, `wf`), which its `podName` hashes.
+    pub name: String,
+    /// `displayName`: the node name without its boundary's (`fit(1:b)`, `fit(0)`, `[0]`).
     pub display_name: String,
     /// `message`.
     pub message: String,
-    /// `templateName`.
+    /// `templateName` (empty for a steps group node).
     pub template: String,
     /// Errored rather than failed (`phase: Error`).
     pub errored: bool,
@@ -23,12 +25,13 @@ pub(crate) struct Failure {
 impl Failure {
     /// A failed node finishing now.
     pub(crate) fn now(
-        display_name: String,
+        (name, display_name): (String, String),
         message: String,
         template: &str,
         errored: bool,
     ) -> Self {
         Failure {
+            name,
             display_name,
             message,
             template: template.to_owned(),
@@ -38,8 +41,7 @@ impl Failure {
     }
 }
 
-/// The value of `{{workflow.failures}}` for workflow `workflow` (whose DAG node has the
-/// display name `workflow`).
+/// The value of `{{workflow.failures}}` for workflow `workflow`.
 pub(crate) fn render(workflow: &str, failures: &[Failure]) -> String {
     let list: Vec<serde_json::Value> = failures
         .iter()
@@ -49,7 +51,7 @@ pub(crate) fn render(workflow: &str, failures: &[Failure]) -> String {
                 "message": f.message,
                 "templateName": f.template,
                 "phase": if f.errored { "Error" } else { "Failed" },
-                "podName": pod_name(workflow, &f.display_name, &f.template),
+                "podName": pod_name(workflow, &f.name, &f.template),
                 "finishedAt": rfc3339(f.finished_at),
             })
         })
@@ -62,15 +64,25 @@ pub(crate) fn render(workflow: &str, failures: &[Failure]) -> String {
     serde_json::Value::String(json).to_string()
 }
 
-/// `workflow/util/pod_name.go`, `GeneratePodName` (v2): the workflow's name for its own node,
-/// else `<workflow>-<template>-<fnv32a(node name)>`, the prefix cut to 62 characters.
-fn pod_name(workflow: &str, display_name: &str, template: &str) -> String {
-    if display_name == workflow {
+/// `workflow/util/pod_name.go` lines 49-78, `GeneratePodName` (v2, the default): the
+/// workflow's name for its own node, else `<workflow>[-<template>]-<fnv32a(node name)>`, the
+/// prefix cut to 242 bytes (`maxK8sResourceNameLength - k8sNamingHashLength - 1`).
+pub(crate) fn pod_name(workflow: &str, node_name: &str, template: &str) -> String {
+    if node_name == workflow {
         return workflow.to_owned();
     }
-    let mut prefix = format!("{workflow}-{template}");
-    prefix.truncate(62);
-    format!("{prefix}-{}", fnv32a(&format!("{workflow}.{display_name}")))
+    let mut prefix = workflow.to_owned();
+    if !template.is_empty() {
+        prefix = format!("{prefix}-{template}");
+    }
+    if prefix.len() > 242 {
+        let mut end = 242;
+        while !prefix.is_char_boundary(end) {
+            end -= 1;
+        }
+        prefix.truncate(end);
+    }
+    format!("{prefix}-{}", fnv32a(node_name))
 }
 
 /// `Workflow.NodeID` (`pkg/apis/workflow/v1alpha1/workflow_types.go` line 3870): the
@@ -106,7 +118,14 @@ mod tests {
         assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
         assert_eq!(pod_name("wf", "wf", "main"), "wf");
         // FNV-1a 32 of "wf.a", computed with Python.
-        assert_eq!(pod_name("wf", "a", "t"), "wf-t-2962115457");
+        assert_eq!(pod_name("wf", "wf.a", "t"), "wf-t-2962115457");
+        // A steps group node has no template: `wf-<fnv(wf[0])>`.
+        assert_eq!(
+            pod_name("wf", "wf[0]", ""),
+            format!("wf-{}", fnv32a("wf[0]"))
+        );
+        let long = "w".repeat(300);
+        assert_eq!(pod_name(&long, "x", "t").len(), 242 + 1 + 10);
         assert_eq!(node_id("wf", "wf.a"), "wf-2962115457");
         assert_eq!(node_id("wf", "wf"), "wf");
         assert_eq!(render("wf", &[]), "\"null\"");

@@ -1,7 +1,7 @@
 //! The local runner: executes a compiled Argo [`Workflow`] on this machine, no cluster needed.
 //!
 //! It runs exactly what the manifest says: the `spec.entrypoint` DAG, then the `spec.onExit`
-//! DAG whatever happened, each task as a process of the components binary
+//! (or `spec.hooks.exit`) DAG whatever happened, each task's exit hook after it, each task as a process of the components binary
 //! ([`RunOptions::binary`], `<bin> component <name> --param ... --input ... --output ...`) with
 //! its `/scratch` paths remapped into a per-attempt work directory. It resolves `{{...}}`,
 //! evaluates `depends` and `when`, fans out `withItems`/`withParam`/`withSequence`, applies
@@ -45,13 +45,13 @@
 //! `failFast` stops new tasks. What still differs is listed in `docs/running-locally.md`:
 //! - `steps` templates and nested DAG/steps templates run; container and script templates
 //!   that are not components run only with [`Executor::Host`] (bubblewrap); what cannot be
-//!   emulated (resource/HTTP/plugin templates, daemons, sidecars, PVCs, hooks, expressions
+//!   emulated (resource/HTTP/plugin templates, daemons, sidecars, PVCs, hooks with an
+//!   `expression`, expressions
 //!   outside the subset, ...) stops the run before it starts ([`RunnerError::Unsupported`]);
 //!   `withParam` over non-lists and http artifacts fail the task that uses them;
 //! - every step sees only what its template declares plus what a pod has; Secret and
 //!   ConfigMap keys come from [`RunOptions::secrets`], [`RunOptions::secrets_from_env`] and
-//!   [`RunOptions::configmaps`], never from the runner's environment unasked;
-//! - a retry's backoff wait holds its parallelism slot.
+//!   [`RunOptions::configmaps`], never from the runner's environment unasked.
 
 mod aggregate;
 mod attempt;
@@ -63,6 +63,7 @@ mod duration;
 mod exec;
 pub mod external;
 mod failures;
+mod hooks;
 mod host;
 mod html;
 mod interrupt;
@@ -77,6 +78,7 @@ mod prepare;
 mod progress;
 mod report;
 mod setup;
+mod slots;
 mod step;
 mod store;
 mod subst;
@@ -109,8 +111,10 @@ use progress::Progress;
 pub struct RunOptions {
     /// Root of the artifact store, the step cache and the run directories (default `./artifacts`).
     pub artifacts: PathBuf,
-    /// Maximum number of steps running at once (0 = the number of CPUs). `spec.parallelism`
-    /// and a DAG template's `parallelism` lower it further.
+    /// Maximum number of steps running at once in the whole workflow, nested templates
+    /// included (0 = the number of CPUs); `spec.parallelism` lowers it further, and a DAG or
+    /// steps template's `parallelism` bounds its own running children. A retry waiting out its
+    /// backoff holds no slot.
     pub parallelism: usize,
     /// Do not reuse cached results (results are still cached for later runs).
     pub no_cache: bool,
@@ -243,30 +247,23 @@ pub enum RunnerError {
 /// so a leaf template's task gets them as arguments and a DAG or steps template sees its
 /// declared `{{inputs.parameters.*}}` and `{{inputs.artifacts.*}}` filled from them.
 fn entry_frame(
-    ctx: &Ctx,
-    workflow: &Workflow,
+    arguments: &crate::argo::Arguments,
     plan: &mut plan::DagPlan,
     scope: &subst::Scope,
+    node: String,
 ) -> dag::Frame {
-    let mut frame = dag::Frame::top(scope);
-    let arguments = workflow.spec.arguments.clone().unwrap_or_default();
+    let mut frame = dag::Frame::top(scope, node);
     if plan.template.main_container().is_some() {
         if let Some(task) = plan.tasks.first_mut() {
-            let mut args = arguments;
-            for p in &mut args.parameters {
-                if let Some(v) = ctx.parameters.get(&p.name) {
-                    p.value = Some(v.clone());
-                }
-            }
-            task.arguments = Some(args);
+            task.arguments = Some(arguments.clone());
         }
         return frame;
     }
     let declared = plan.template.inputs.clone().unwrap_or_default();
     for p in &declared.parameters {
-        let value = ctx
-            .parameters
-            .get(&p.name)
+        let given = arguments.parameters.iter().find(|a| a.name == p.name);
+        let value = given
+            .and_then(|a| a.value.as_ref())
             .or(p.value.as_ref())
             .or(p.default.as_ref());
         if let Some(v) = value {
@@ -315,10 +312,11 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
             .entrypoint
             .as_deref()
             .ok_or_else(|| RunnerError::InvalidWorkflow("spec.entrypoint is not set".into()))?;
-        let exit = match workflow.spec.on_exit.as_deref() {
-            Some(name) => Some(ctx.plan(name, "onExit")?),
-            None => None,
-        };
+        let exit =
+            match hooks::workflow_exit(&workflow.spec).map_err(RunnerError::InvalidWorkflow)? {
+                Some(hook) => Some((ctx.plan(&hook.template, "onExit")?, hook.arguments)),
+                None => None,
+            };
         Ok((ctx.plan(entry, "entrypoint")?, exit))
     })();
     let (mut main_plan, mut exit_plan) = match plans {
@@ -328,10 +326,11 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
             return Err(e);
         }
     };
-    let total = main_plan.tasks.len() + exit_plan.as_ref().map_or(0, |p| p.tasks.len());
+    let total = main_plan.tasks.len() + exit_plan.as_ref().map_or(0, |(p, _)| p.tasks.len());
     let mut progress = Progress::new(options.progress, &ctx.name, total);
     let scope = ctx.workflow_scope();
-    let top = entry_frame(&ctx, workflow, &mut main_plan, &scope);
+    // The entrypoint's node is named after the workflow (`operator.go` line 421).
+    let top = entry_frame(&ctx.arguments, &mut main_plan, &scope, ctx.name.clone());
     let mut main = dag::run_dag(&ctx, &main_plan, &scope, top, false, &mut progress);
     // The workflow's phase is its entrypoint node's (`operator.go`: NodeError -> Error).
     let main_status = if main.failed() {
@@ -344,8 +343,8 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         // The DAG node is a failed node too.
         let message = main.message.clone().unwrap_or_default();
         let errored = main.phase == depends::Phase::Errored;
-        let dag_node =
-            failures::Failure::now(ctx.name.clone(), message, &main_plan.template.name, errored);
+        let names = (ctx.name.clone(), ctx.name.clone());
+        let dag_node = failures::Failure::now(names, message, &main_plan.template.name, errored);
         main.failures.push(dag_node);
     }
     let mut failed = main.failed();
@@ -354,14 +353,30 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     // Interrupted: the exit handler does not run (a user who pressed Ctrl-C wants the run to
     // stop now); the record below says so.
     let interrupted = interrupt::received();
-    if let Some(plan) = exit_plan.as_mut().filter(|_| interrupted.is_none()) {
+    if let Some((plan, own)) = exit_plan.as_mut().filter(|_| interrupted.is_none()) {
         let mut exit_scope = scope.clone();
         exit_scope.set("workflow.status", main_phase);
         exit_scope.set(
             "workflow.failures",
             failures::render(&ctx.name, &main.failures),
         );
-        let top = entry_frame(&ctx, workflow, plan, &exit_scope);
+        // `<workflow>.onExit` (`operator.go` line 503, `common.GenerateOnExitNodeName`).
+        let node = format!("{}.onExit", ctx.name);
+        // `spec.hooks.exit`'s own arguments, resolved against `{{workflow.*}}`, else the
+        // workflow's (`LifecycleHook.WithArgs`, `workflow_types.go` lines 1850-1856).
+        let mut arguments = ctx.arguments.clone();
+        if let Some(own) = own
+            .take()
+            .filter(|a| !a.parameters.is_empty() || !a.artifacts.is_empty())
+        {
+            arguments = own;
+            for p in &mut arguments.parameters {
+                if let Some(v) = &p.value {
+                    p.value = Some(subst::substitute(v, &exit_scope).unwrap_or_else(|_| v.clone()));
+                }
+            }
+        }
+        let top = entry_frame(&arguments, plan, &exit_scope, node);
         let exit = dag::run_dag(&ctx, plan, &exit_scope, top, true, &mut progress);
         failed |= exit.failed();
         tasks.extend(exit.tasks);

@@ -53,6 +53,7 @@ pub(crate) fn run(ctx: &Ctx, unit: &Unit) -> Outcome {
         scope,
         artifacts,
         prefix: format!("{}.", unit.label),
+        node: unit.node.clone(),
     };
     let mut progress = Progress::new(false, &unit.label, plan.tasks.len());
     let mut result = run_dag(

@@ -8,18 +8,21 @@ use super::depends::{Done, Phase};
 use super::plan::{DagPlan, Kind};
 
 /// A steps template fails with the first step that failed or errored without a `continueOn`
-/// covering it (`workflow/controller/steps.go` lines 370-377, 121-127); its name.
-pub(crate) fn failed_step<'p>(plan: &'p DagPlan, done: &[Option<Done>]) -> Option<&'p str> {
-    plan.tasks.iter().zip(done).find_map(|(task, d)| {
-        let phase = d.map(|d| d.phase)?;
-        let continues = task.continue_on.as_ref().is_some_and(|c| match phase {
-            Phase::Failed => c.failed,
-            Phase::Errored => c.error,
-            _ => true,
-        });
-        (matches!(phase, Phase::Failed | Phase::Errored) && !continues)
-            .then_some(task.name.as_str())
-    })
+/// covering it (`workflow/controller/steps.go` lines 370-377, 121-127); its index.
+pub(crate) fn failed_step(plan: &DagPlan, done: &[Option<Done>]) -> Option<usize> {
+    plan.tasks
+        .iter()
+        .zip(done)
+        .enumerate()
+        .find_map(|(i, (task, d))| {
+            let phase = d.map(|d| d.phase)?;
+            let continues = task.continue_on.as_ref().is_some_and(|c| match phase {
+                Phase::Failed => c.failed,
+                Phase::Errored => c.error,
+                _ => true,
+            });
+            (matches!(phase, Phase::Failed | Phase::Errored) && !continues).then_some(i)
+        })
 }
 
 /// Succeeded, Failed or Errored (a Failed/Errored phase no target's `continueOn` covers).

@@ -30,6 +30,12 @@ pub(crate) struct DagPlan<'w> {
     pub tasks: Vec<DagTask>,
     /// Parsed `depends`/`dependencies` of each task.
     pub depends: Vec<Depends>,
+    /// The group of each step of a steps template (0 for a DAG's tasks): its node is
+    /// `<boundary>[group].<step>` (`workflow/controller/steps.go` lines 75 and 272).
+    pub groups: Vec<usize>,
+    /// Each task's exit hook, as the task it runs as (`<task>.onExit`), see
+    /// [`super::hooks::task_exit`].
+    pub exit_hooks: Vec<Option<DagTask>>,
 }
 
 impl<'w> Ctx<'w> {
@@ -49,17 +55,20 @@ impl<'w> Ctx<'w> {
     ) -> Result<DagPlan<'w>, RunnerError> {
         let name = template.name.as_str();
         let invalid = |m: String| RunnerError::InvalidWorkflow(format!("{role} `{name}`: {m}"));
-        let (tasks, kind) = if let Some(dag) = &template.dag {
-            (dag.tasks.clone(), Kind::Dag)
+        let (tasks, kind, groups) = if let Some(dag) = &template.dag {
+            (dag.tasks.clone(), Kind::Dag, vec![0; dag.tasks.len()])
         } else if !template.steps.is_empty() {
-            (steps_as_tasks(&template.steps), Kind::Steps)
+            let groups = (template.steps.iter().enumerate())
+                .flat_map(|(g, group)| std::iter::repeat_n(g, group.len()))
+                .collect();
+            (steps_as_tasks(&template.steps), Kind::Steps, groups)
         } else if template.main_container().is_some() {
             let task = DagTask {
                 name: name.into(),
                 template: name.into(),
                 ..Default::default()
             };
-            (vec![task], Kind::Dag)
+            (vec![task], Kind::Dag, vec![0])
         } else {
             return Err(invalid(
                 "is not a DAG, steps, container or script template".into(),
@@ -70,7 +79,19 @@ impl<'w> Ctx<'w> {
             return Err(invalid("two tasks share a name".into()));
         }
         let mut depends = Vec::new();
+        let mut exit_hooks = Vec::new();
         for task in &tasks {
+            let hook = super::hooks::task_exit(task, &self.arguments)
+                .map_err(|e| invalid(format!("task `{}`: {e}", task.name)))?;
+            if let Some(hook) = &hook {
+                if !self.templates.contains_key(hook.template.as_str()) {
+                    return Err(invalid(format!(
+                        "task `{}`'s exit hook calls unknown template `{}`",
+                        task.name, hook.template
+                    )));
+                }
+            }
+            exit_hooks.push(hook);
             if !self.templates.contains_key(task.template.as_str()) {
                 return Err(invalid(format!(
                     "task `{}` calls unknown template `{}`",
@@ -116,6 +137,8 @@ impl<'w> Ctx<'w> {
             template,
             tasks,
             depends,
+            groups,
+            exit_hooks,
         })
     }
 }

@@ -32,6 +32,9 @@ pub(crate) struct Unit<'w> {
     pub item: Option<Item>,
     /// `task` or `task-<item key>`: names logs and work dirs.
     pub label: String,
+    /// Its node's name in Argo (`wf.task(0:a)`, `wf[0].step`, `wf.outer.inner`), from which
+    /// its pod name and `ARGO_NODE_ID` follow; set by the scheduler.
+    pub node: String,
     /// Argument parameter values.
     pub params: BTreeMap<String, String>,
     /// Argument artifacts.
@@ -122,6 +125,7 @@ pub(crate) fn prepare<'w>(
         template,
         item,
         label,
+        node: String::new(),
         params,
         artifacts,
         workflow,

@@ -96,8 +96,17 @@ pub(crate) struct Resolved {
     pub key: String,
 }
 
-/// Runs one execution to its end. `on_attempt(n)` is called before attempt `n` starts.
-pub(crate) fn execute(ctx: &Ctx, unit: &Unit, on_attempt: &dyn Fn(u32)) -> Outcome {
+/// What a step tells its scheduler while it runs.
+pub(crate) struct Hooks<'h> {
+    /// Called before attempt `n` starts.
+    pub on_attempt: &'h dyn Fn(u32),
+    /// Spends a retry's backoff (the scheduler gives the step's slot to another meanwhile,
+    /// and the step waits for one again before its next attempt).
+    pub backoff: &'h dyn Fn(std::time::Duration),
+}
+
+/// Runs one execution to its end.
+pub(crate) fn execute(ctx: &Ctx, unit: &Unit, hooks: &Hooks) -> Outcome {
     let started = Instant::now();
     if unit.template.main_container().is_none() {
         let mut outcome = super::nested::run(ctx, unit);
@@ -105,7 +114,7 @@ pub(crate) fn execute(ctx: &Ctx, unit: &Unit, on_attempt: &dyn Fn(u32)) -> Outco
         return outcome;
     }
     let mut outcome = match resolve(ctx, unit) {
-        Ok(resolved) => run(ctx, unit, &resolved, on_attempt),
+        Ok(resolved) => run(ctx, unit, &resolved, hooks),
         Err(e) => Outcome::not_run(
             StepStatus::Failed,
             format!("task `{}` failed: {e}", unit.label),
@@ -213,20 +222,7 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         Some(s) => Some(substitute(&s.source, &scope)?),
         None => None,
     };
-    let mut env = Vec::new();
-    let sources = ctx.key_sources();
-    for e in &container.env {
-        match (&e.value, &e.value_from) {
-            (Some(v), _) => env.push((e.name.clone(), substitute(v, &scope)?)),
-            // As in a pod: the key comes from the sources the user named, or not at all.
-            (None, Some(from)) => {
-                if let Some(value) = sources.resolve(&e.name, from)? {
-                    env.push((e.name.clone(), value));
-                }
-            }
-            (None, None) => env.push((e.name.clone(), String::new())),
-        }
-    }
+    let env = declared_env(&container, &scope, &ctx.key_sources())?;
     let mut retry_strategy = template.retry_strategy.clone();
     if let Some(rs) = &mut retry_strategy {
         for field in [&mut rs.limit, &mut rs.expression].into_iter().flatten() {
@@ -254,6 +250,29 @@ fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
         timeout,
         key,
     })
+}
+
+/// A container's declared `env` as its pod has it: values substituted, Secret and ConfigMap
+/// keys from the sources the user named (an optional one that is absent stays unset).
+pub(crate) fn declared_env(
+    container: &crate::argo::Container,
+    scope: &super::subst::Scope,
+    sources: &super::pod_env::KeySources,
+) -> Result<Vec<(String, String)>, String> {
+    let mut env = Vec::new();
+    for e in &container.env {
+        match (&e.value, &e.value_from) {
+            (Some(v), _) => env.push((e.name.clone(), substitute(v, scope)?)),
+            // As in a pod: the key comes from the sources the user named, or not at all.
+            (None, Some(from)) => {
+                if let Some(value) = sources.resolve(&e.name, from)? {
+                    env.push((e.name.clone(), value));
+                }
+            }
+            (None, None) => env.push((e.name.clone(), String::new())),
+        }
+    }
+    Ok(env)
 }
 
 /// The component a template runs: its container args start `component <name>`.
@@ -299,7 +318,7 @@ fn timeout(
     Ok(limit)
 }
 
-fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcome {
+fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
     if unit.cache && !ctx.options.no_cache {
         if let Some(hit) = mirror::cached(&ctx.store, ctx.options.remote.as_deref(), &r.key) {
             match workdir::output_keys(unit.template, &r.scope) {
@@ -333,8 +352,10 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, on_attempt: &dyn Fn(u32)) -> Outcom
         }
     }
     let logs = ctx.run_dir.join("logs");
-    let (result, attempts) = exec::with_retries(&r.retry, |n| {
-        on_attempt(n);
+    let (result, attempts) = exec::with_retries(&r.retry, hooks.backoff, |n| {
+        // One of the workflow's pod slots while the attempt runs, none during a backoff.
+        let _pod = ctx.pods.acquire();
+        (hooks.on_attempt)(n);
         super::attempt::attempt(ctx, unit, r, n)
     });
     let log = exec::log_path(&logs, &unit.label, attempts);

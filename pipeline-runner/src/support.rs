@@ -35,24 +35,28 @@ pub(crate) fn check(
         feature,
         template: template.to_owned(),
     };
-    for key in ["volumeClaimTemplates", "hooks", "podSpecPatch"] {
+    for key in ["volumeClaimTemplates", "podSpecPatch"] {
         if workflow.spec.other.contains_key(key) {
             let what = match key {
                 "volumeClaimTemplates" => "persistent volume claims (`volumeClaimTemplates`)",
-                "hooks" => "workflow lifecycle hooks",
                 _ => "pod spec patches",
             };
             return Err(refuse(what.into(), "spec"));
         }
     }
+    let spec_hooks = super::hooks::hooks(&workflow.spec.other).map_err(|e| refuse(e, "spec"))?;
+    if let Some(why) = super::hooks::refused(&spec_hooks, "the workflow") {
+        return Err(refuse(why, "spec"));
+    }
+    let exit = super::hooks::workflow_exit(&workflow.spec).map_err(|e| refuse(e, "spec"))?;
     let by_name = |name: &str| workflow.spec.templates.iter().find(|t| t.name == name);
     let mut seen = BTreeSet::new();
     let mut queue: Vec<&str> = workflow
         .spec
         .entrypoint
         .iter()
-        .chain(&workflow.spec.on_exit)
         .map(String::as_str)
+        .chain(exit.as_ref().map(|h| h.template.as_str()))
         .collect();
     let mut host_used = false;
     while let Some(name) = queue.pop() {
@@ -83,17 +87,40 @@ pub(crate) fn check(
             .flat_map(|d| &d.tasks)
             .chain(t.steps.iter().flatten());
         for task in calls {
-            if let Some(key) = ["hooks", "onExit", "inline", "templateRef"]
+            if let Some(key) = ["inline", "templateRef"]
                 .into_iter()
                 .find(|k| task.other.contains_key(*k))
             {
                 let what = match key {
-                    "hooks" => "lifecycle hooks",
-                    "onExit" => "step-level exit handlers (`onExit`)",
                     "inline" => "inline templates",
                     _ => "WorkflowTemplate references (`templateRef`)",
                 };
                 return Err(refuse(format!("{what} on `{}`", task.name), name));
+            }
+            let whose = format!("`{}`", task.name);
+            let hooks = super::hooks::hooks(&task.other).map_err(|e| refuse(e, name))?;
+            if let Some(why) = super::hooks::refused(&hooks, &whose) {
+                return Err(refuse(why, name));
+            }
+            let none = crate::argo::Arguments::default();
+            if let Some(hook) = super::hooks::task_exit(task, &none).map_err(|e| refuse(e, name))? {
+                if task.is_looped() {
+                    // Argo runs the hook after each item and after the group node too.
+                    return Err(refuse(
+                        format!("an exit hook on fan-out task {whose}"),
+                        name,
+                    ));
+                }
+                let Some(called) = by_name(&hook.template) else {
+                    return Err(refuse(
+                        format!(
+                            "exit hook of {whose} calls unknown template `{}`",
+                            hook.template
+                        ),
+                        name,
+                    ));
+                };
+                queue.push(&called.name);
             }
             queue.push(&task.template);
         }
@@ -173,7 +200,27 @@ fn check_template(
         }
         return Ok(());
     };
+    let own = host::template_volumes(t).map_err(|e| refuse(e, &t.name))?;
     if host::is_component(t) {
+        // A component runs as a process of this binary with its `/scratch` remapped; a Secret
+        // or ConfigMap volume would not be where its template mounts it.
+        for mount in &container.volume_mounts {
+            let volume = own
+                .iter()
+                .chain(&workflow.spec.volumes)
+                .find(|v| v.name == mount.name);
+            if let Some(p) = volume.and_then(|v| Projection::of(v).ok().flatten()) {
+                return Err(refuse(
+                    format!(
+                        "{} volume `{}` mounted at `{}` on a component step (such volumes are mounted only for templates run with --executor host; read the key through `env` `valueFrom` instead)",
+                        p.kind(),
+                        mount.name,
+                        mount.mount_path
+                    ),
+                    &t.name,
+                ));
+            }
+        }
         return Ok(());
     }
     if executor != Executor::Host {
@@ -183,7 +230,6 @@ fn check_template(
         ));
     }
     let inits = host::init_containers(t).map_err(|e| refuse(e, &t.name))?;
-    let own = host::template_volumes(t).map_err(|e| refuse(e, &t.name))?;
     let containers = std::iter::once(container).chain(&inits);
     for image in containers.clone().map(|c| c.image.as_str()) {
         if let Some(why) = host::image_refusal(image) {

@@ -11,11 +11,12 @@ use serde::Deserialize;
 use super::pod_env::{key, KeySources};
 use crate::argo::{Container, Volume};
 
-/// One `items` entry: key `key` at `path` inside the volume.
+/// One `items` entry: key `key` at `path` inside the volume, with its own `mode`.
 #[derive(Debug, Clone, Deserialize)]
 struct KeyToPath {
     key: String,
     path: String,
+    mode: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -25,15 +26,22 @@ struct SecretSource {
     #[serde(default)]
     items: Vec<KeyToPath>,
     optional: Option<bool>,
+    default_mode: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ConfigMapSource {
     name: String,
     #[serde(default)]
     items: Vec<KeyToPath>,
     optional: Option<bool>,
+    default_mode: Option<u32>,
 }
+
+/// Kubernetes' default file mode of Secret and ConfigMap volumes
+/// (`SecretVolumeSourceDefaultMode`, `ConfigMapVolumeSourceDefaultMode`: 0644).
+const DEFAULT_MODE: u32 = 0o644;
 
 /// A Secret or ConfigMap volume.
 #[derive(Debug, Clone)]
@@ -42,6 +50,7 @@ pub(crate) struct Projection {
     object: String,
     items: Vec<KeyToPath>,
     optional: bool,
+    default_mode: u32,
 }
 
 impl Projection {
@@ -55,6 +64,7 @@ impl Projection {
                 object: s.secret_name,
                 items: s.items,
                 optional: s.optional == Some(true),
+                default_mode: s.default_mode.unwrap_or(DEFAULT_MODE),
             }));
         }
         if let Some(c) = v.other.get("configMap") {
@@ -64,12 +74,14 @@ impl Projection {
                 object: c.name,
                 items: c.items,
                 optional: c.optional == Some(true),
+                default_mode: c.default_mode.unwrap_or(DEFAULT_MODE),
             }));
         }
         Ok(None)
     }
 
-    fn kind(&self) -> &'static str {
+    /// `Secret` or `ConfigMap`.
+    pub(crate) fn kind(&self) -> &'static str {
         if self.secret {
             "Secret"
         } else {
@@ -77,14 +89,15 @@ impl Projection {
         }
     }
 
-    /// The volume's files (path inside the volume, content); an error naming the volume, the
+    /// The volume's files (path inside the volume, content, mode: the item's `mode`, else the
+    /// volume's `defaultMode`, else 0644); an error naming the volume, the
     /// Secret or ConfigMap and the flag to pass when a required one or one of its listed keys
     /// is not available. A missing optional one projects no file (an empty volume).
     pub(crate) fn files(
         &self,
         volume: &str,
         sources: &KeySources,
-    ) -> Result<Vec<(PathBuf, String)>, String> {
+    ) -> Result<Vec<(PathBuf, String, u32)>, String> {
         let named = |e: String| format!("volume `{volume}`: {e}");
         let (kind, object) = (self.kind(), &self.object);
         let (dir, flag) = if self.secret {
@@ -108,7 +121,9 @@ impl Projection {
                     ),
                 }));
             };
-            return every_key(&found).map_err(named);
+            let files = every_key(&found).map_err(named)?;
+            let mode = self.default_mode;
+            return Ok(files.into_iter().map(|(p, c)| (p, c, mode)).collect());
         }
         let mut files = Vec::new();
         for item in &self.items {
@@ -119,7 +134,7 @@ impl Projection {
                 key(kind, flag, dir, object, &item.key, self.optional)
             };
             if let Some(value) = value.map_err(named)? {
-                files.push((path, value));
+                files.push((path, value, item.mode.unwrap_or(self.default_mode)));
             }
         }
         Ok(files)
@@ -172,8 +187,8 @@ pub(crate) fn mounted<'a>(
     Ok(found)
 }
 
-/// Writes each projected volume's files under `dir/<volume>/` (read-only), returning where
-/// each volume's files are.
+/// Writes each projected volume's files under `dir/<volume>/` with their modes (the mount
+/// itself is read-only, as the kubelet's is), returning where each volume's files are.
 pub(crate) fn project(
     projections: &BTreeMap<String, Projection>,
     sources: &KeySources,
@@ -185,13 +200,13 @@ pub(crate) fn project(
     for (volume, projection) in projections {
         let root = dir.join(volume);
         std::fs::create_dir_all(&root).map_err(|e| io(&root, e))?;
-        for (path, content) in projection.files(volume, sources)? {
+        for (path, content, mode) in projection.files(volume, sources)? {
             let file = root.join(path);
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
             }
             std::fs::write(&file, content).map_err(|e| io(&file, e))?;
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444))
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & 0o777))
                 .map_err(|e| io(&file, e))?;
         }
         out.insert(volume.clone(), root);
@@ -225,15 +240,20 @@ mod tests {
         assert_eq!(
             all.files("v", &sources).unwrap(),
             [
-                (PathBuf::from("pass"), "p".to_owned()),
-                (PathBuf::from("user"), "u".to_owned())
+                (PathBuf::from("pass"), "p".to_owned(), 0o644),
+                (PathBuf::from("user"), "u".to_owned(), 0o644)
             ]
         );
-        let items = "{name: v, secret: {secretName: creds, items: [{key: pass, path: a/pw}]}}";
+        // `defaultMode` for every file, an item's `mode` for its own (decimal, as the API
+        // server's JSON has them: 288 = 0440, 256 = 0400).
+        let items = "{name: v, secret: {secretName: creds, defaultMode: 288, items: [{key: pass, path: a/pw, mode: 256}, {key: user, path: u}]}}";
         let some = Projection::of(&volume(items)).unwrap().unwrap();
         assert_eq!(
             some.files("v", &sources).unwrap(),
-            [(PathBuf::from("a/pw"), "p".to_owned())]
+            [
+                (PathBuf::from("a/pw"), "p".to_owned(), 0o400),
+                (PathBuf::from("u"), "u".to_owned(), 0o440)
+            ]
         );
         let missing = Projection::of(&volume("{name: v, configMap: {name: cm}}"))
             .unwrap()

@@ -26,7 +26,60 @@ pub const ALL: &[(&str, fn())] = &[
         "secret_and_configmap_volumes_are_mounted_read_only",
         secret_and_configmap_volumes_are_mounted_read_only,
     ),
+    (
+        "an_init_container_has_its_own_env_name_and_argo_template",
+        an_init_container_has_its_own_env_name_and_argo_template,
+    ),
 ];
+
+/// `workflowpod.go` lines 624 and 676-680: a template's init container gets its own `env`,
+/// then `ARGO_CONTAINER_NAME` (its name) and `ARGO_TEMPLATE` (the template, parameters
+/// resolved and `inputs.parameters` dropped, lines 636-640); the main container gets neither
+/// its init container's variables nor `ARGO_TEMPLATE` (the default, legacy pod layout stages
+/// the template in a file: `workflowpod_layout.go` lines 90-93).
+fn an_init_container_has_its_own_env_name_and_argo_template() {
+    if !have_bwrap() {
+        return;
+    }
+    let env = Env::new();
+    let s = run_host(
+        &env,
+        r#"
+    - name: main
+      steps: [[{name: s, template: t, arguments: {parameters: [{name: p, value: v}]}}]]
+    - name: t
+      inputs: {parameters: [{name: p}]}
+      initContainers:
+        - name: prep
+          image: alpine:3.19
+          command: [sh, -c]
+          args: ['echo "$ARGO_CONTAINER_NAME $OWN" > /tmp/init; printenv ARGO_TEMPLATE > /tmp/template']
+          env: [{name: OWN, value: "own-{{inputs.parameters.p}}"}]
+      container:
+        image: alpine:3.19
+        command: [sh, -c]
+        args: ['echo "$(cat /tmp/init) $ARGO_CONTAINER_NAME ${OWN:-unset} ${ARGO_TEMPLATE:-none} {{inputs.parameters.p}}" > /tmp/out']
+      outputs:
+        parameters:
+          - {name: out, valueFrom: {path: /tmp/out}}
+          - {name: template, valueFrom: {path: /tmp/template}}
+"#,
+    );
+    assert_eq!(s.status, WorkflowStatus::Succeeded, "{}", s.table());
+    let step = s.step("s").unwrap();
+    assert_eq!(
+        step.parameters["out"].trim_end(),
+        "prep own-v main unset none v"
+    );
+    let template: serde_json::Value =
+        serde_json::from_str(step.parameters["template"].trim_end()).expect("JSON");
+    assert_eq!(template["name"], "t");
+    assert_eq!(template["inputs"], serde_json::json!({}));
+    assert_eq!(
+        template["initContainers"][0]["env"][0]["value"], "own-v",
+        "resolved: {template}"
+    );
+}
 
 /// `false` (after saying so) when bubblewrap is missing; under `REQUIRE_SERVICES=1` (as
 /// scripts/test.sh runs) a missing `bwrap` fails the test instead.
@@ -235,8 +288,10 @@ spec:
 }
 
 /// Secret and ConfigMap volumes are their keys as files (`items` maps a key to a path;
-/// `subPath` mounts one file), read-only, from `--secrets DIR` / `--configmaps DIR`; a required
-/// one that is not at hand stops the run before any step, naming it.
+/// `subPath` mounts one file), read-only, from `--secrets DIR` / `--configmaps DIR`, each file
+/// with its item's `mode`, else the volume's `defaultMode` (Kubernetes' `KeyToPath.mode`,
+/// `SecretVolumeSource.defaultMode`); a required one that is not at hand stops the run before
+/// any step, naming it.
 fn secret_and_configmap_volumes_are_mounted_read_only() {
     if !have_bwrap() {
         return;
@@ -257,8 +312,8 @@ metadata: {generateName: vol-}
 spec:
   entrypoint: main
   volumes:
-    - {name: creds, secret: {secretName: db}}
-    - {name: conf, configMap: {name: settings, items: [{key: mode, path: sub/mode.txt}]}}
+    - {name: creds, secret: {secretName: db, defaultMode: 288}}
+    - {name: conf, configMap: {name: settings, items: [{key: mode, path: sub/mode.txt, mode: 256}]}}
   templates:
     - name: main
       container:
@@ -267,7 +322,7 @@ spec:
         args:
           - >-
             echo "$(cat /secret/creds/user) $(cat /secret/creds/pass) $(cat /conf/sub/mode.txt)
-            $(cat /one/pass) $(ls /conf | tr '\n' ,)" > /tmp/out;
+            $(cat /one/pass) $(ls /conf | tr '\n' ,) $(stat -c %a /secret/creds/user /conf/sub/mode.txt | tr '\n' ,)" > /tmp/out;
             if touch /secret/creds/new 2>/dev/null; then echo writable >> /tmp/out; fi
         volumeMounts:
           - {name: creds, mountPath: /secret/creds}
@@ -285,7 +340,8 @@ spec:
     assert_eq!(s.status, WorkflowStatus::Succeeded, "{}", s.table());
     assert_eq!(
         s.step("main").unwrap().parameters["out"].trim_end(),
-        "alice s3cret fast s3cret sub,"
+        "alice s3cret fast s3cret sub, 440,400,",
+        "`defaultMode` 0440 (288) and the item's `mode` 0400 (256) apply"
     );
 
     // Without `--configmaps`, the required ConfigMap is named before anything runs.

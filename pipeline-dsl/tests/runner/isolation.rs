@@ -7,6 +7,7 @@
 use pipeline_dsl::runner::{run, StepStatus};
 
 use crate::argo::workflow;
+use crate::nodes::fnv32a;
 use crate::{statuses, Env};
 
 /// Every test, by name.
@@ -23,7 +24,33 @@ pub const ALL: &[(&str, fn())] = &[
         "secrets_from_env_resolves_keys_by_name_and_names_what_is_missing",
         secrets_from_env_resolves_keys_by_name_and_names_what_is_missing,
     ),
+    (
+        "a_secret_volume_on_a_component_step_is_refused",
+        a_secret_volume_on_a_component_step_is_refused,
+    ),
 ];
+
+/// A component step runs as a process of the components binary, not in the sandbox, so a
+/// Secret volume its template mounts could not be where the template says: refused before
+/// any step runs, naming the volume, the mount path and the template, instead of ignored.
+fn a_secret_volume_on_a_component_step_is_refused() {
+    let env = Env::new();
+    let declared = "          - {name: LIT, value: x}
+        volumeMounts: [{name: creds, mountPath: /etc/creds}]
+      volumes: [{name: creds, secret: {secretName: s3}}]
+";
+    let wf = workflow(&env, MAIN, &dumping(&env, "LIT", declared));
+    let err = run(&wf, &env.options()).expect_err("refused");
+    let pipeline_dsl::runner::RunnerError::Unsupported { feature, template } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(template, "dump");
+    assert!(
+        feature.starts_with("Secret volume `creds` mounted at `/etc/creds` on a component step"),
+        "{feature}"
+    );
+    assert!(!env.path("env.txt").exists(), "nothing ran");
+}
 
 fn dump_template(env: &Env, extra_env: &str) -> String {
     let declared = "          - {name: KEY, valueFrom: {secretKeyRef: {name: s3, key: AWS_ACCESS_KEY_ID}}}
@@ -88,7 +115,9 @@ fn secrets_and_configmaps_come_from_dirs_and_the_shell_does_not_leak() {
 }
 
 /// A step dumping `names` (comma-separated) into `env.txt`, with `env` declared.
-fn dumping(env: &Env, names: &str, declared: &str) -> String {
+/// A template `dump` writing `NAME=value` (or `NAME unset`) for each of `names` to
+/// `env.txt`, with `declared` (YAML list items) as its `env`.
+pub fn dumping(env: &Env, names: &str, declared: &str) -> String {
     let out = env.path("env.txt").display().to_string();
     format!(
         r#"    - name: dump
@@ -101,7 +130,8 @@ fn dumping(env: &Env, names: &str, declared: &str) -> String {
     )
 }
 
-fn dumped(env: &Env) -> Vec<String> {
+/// The lines `dump` wrote.
+pub fn dumped(env: &Env) -> Vec<String> {
     let text = std::fs::read_to_string(env.path("env.txt")).unwrap();
     text.lines().map(str::to_owned).collect()
 }
@@ -165,12 +195,6 @@ fn without_flags_a_step_sees_only_its_pod_environment() {
         std::env::remove_var("I14_SHELL_ONLY");
         std::env::remove_var("AWS_SECRET_ACCESS_KEY");
     }
-}
-
-fn fnv32a(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
 }
 
 fn secrets_from_env_resolves_keys_by_name_and_names_what_is_missing() {

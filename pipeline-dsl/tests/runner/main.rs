@@ -8,8 +8,11 @@
 mod argo;
 mod caching;
 mod fixture;
+mod hooks;
 mod host;
 mod isolation;
+mod nodes;
+mod parallelism;
 mod scenarios;
 mod templates;
 mod trust;
@@ -37,7 +40,10 @@ fn main() {
         .chain(argo::ALL)
         .chain(templates::ALL)
         .chain(host::ALL)
+        .chain(hooks::ALL)
         .chain(isolation::ALL)
+        .chain(nodes::ALL)
+        .chain(parallelism::ALL)
         .chain(caching::ALL)
         .map(|(name, test)| {
             Trial::test(*name, move || {

@@ -4,6 +4,7 @@
 use pipeline_dsl::runner::{run, StepStatus, WorkflowStatus};
 
 use crate::argo::workflow;
+use crate::nodes::fnv32a;
 use crate::{statuses, Env};
 
 /// Every test, by name.
@@ -47,7 +48,9 @@ fn steps_run_group_after_group_and_fail_with_their_group() {
         echo("d", "never", false, ""),
     );
     let wf = workflow(&env, &main, "");
-    let s = run(&wf, &env.options()).expect("runs");
+    let mut options = env.options();
+    options.run_name = Some("steps-wf".into());
+    let s = run(&wf, &options).expect("runs");
     assert_eq!(statuses(&s, "a"), [StepStatus::Succeeded]);
     assert_eq!(statuses(&s, "b"), [StepStatus::Failed]);
     assert_eq!(
@@ -76,7 +79,9 @@ fn steps_run_group_after_group_and_fail_with_their_group() {
         })
         .collect();
     assert_eq!(nodes[0].0, "b");
-    assert_eq!(nodes.last().unwrap().1, "child 'b' failed", "{nodes:?}");
+    // `steps.go` line 375: the message names the failed child's node id.
+    let child = format!("child 'steps-wf-{}' failed", fnv32a("steps-wf[1].b"));
+    assert_eq!(nodes.last().unwrap().1, child, "{nodes:?}");
 
     // continueOn.failed on b: its group succeeds, d runs, the workflow Succeeds.
     let env = Env::new();
