@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use super::depends::Depends;
 use super::depends::{Done, Phase};
 use super::items::Item;
 use super::step::Outcome;
 use super::store::Store;
 use super::subst::render;
 use super::summary::{ArtifactRecord, StepRecord, StepStatus, TaskRecord};
+use crate::argo::lang::depends::Depends;
 use crate::argo::{DagTask, Template};
 
 /// The summary record of one execution of `task`.

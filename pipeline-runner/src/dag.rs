@@ -390,7 +390,7 @@ impl<'c, 'p> Scheduler<'c, 'p> {
                 changed = true;
                 if self.stop_new {
                     self.end_unrun(i, StepStatus::Omitted, not_started(), progress);
-                } else if !dep.eval(&|t| self.done(t)) {
+                } else if !super::depends::eval(dep, &|t| self.done(t)) {
                     let task = &self.plan.tasks[i];
                     let expr = task
                         .depends

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use super::context::Ctx;
-use super::depends::Depends;
 use super::RunnerError;
+use crate::argo::lang::depends::{Depends, TASK_RESULTS};
 use crate::argo::{DagTask, Template};
 
 /// What kind of template a plan runs.
@@ -109,6 +109,17 @@ impl<'w> Ctx<'w> {
                     .map_err(|e| invalid(format!("task `{}`: {e}", task.name)))?,
                 (None, _) => Depends::all(&task.dependencies),
             };
+            if let Some((dep_task, result)) = dep
+                .refs()
+                .into_iter()
+                .find_map(|(t, r)| Some((t, r.filter(|r| !TASK_RESULTS.contains(r))?)))
+            {
+                return Err(invalid(format!(
+                    "task `{}`: unknown task result `{dep_task}.{result}` in depends (use one of {})",
+                    task.name,
+                    TASK_RESULTS.join(", ")
+                )));
+            }
             if let Some(unknown) = dep
                 .tasks()
                 .into_iter()

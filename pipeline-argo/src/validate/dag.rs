@@ -10,21 +10,11 @@ use super::names::{check_names, NameKind};
 use super::scope::{Globals, Place, Scope, TaskInfo};
 use super::syntax;
 use super::vars;
+use crate::lang::depends::TASK_RESULTS;
 use crate::model::{DagTask, DagTemplate, Template};
 
 /// Maximum number of tasks in a DAG (CRD `maxItems`).
 const MAX_TASKS: usize = 200;
-
-const TASK_RESULTS: &[&str] = &[
-    "Succeeded",
-    "Failed",
-    "Errored",
-    "Skipped",
-    "Omitted",
-    "Daemoned",
-    "AnySucceeded",
-    "AllFailed",
-];
 
 /// What a DAG check needs to know about the rest of the workflow.
 pub(crate) struct DagCtx<'a> {
