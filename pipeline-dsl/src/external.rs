@@ -108,43 +108,49 @@ impl ExternalDataHook {
     }
 }
 
+/// The local runner's view of [`ExternalDataHook`]s: every registered component's hooks,
+/// submitted as one [`ExternalParamSource`](pipeline_runner::external::ExternalParamSource).
 #[cfg(feature = "runner")]
-impl pipeline_runner::external::ExternalParam for ExternalDataHook {
-    fn resolve(&self, text: &str, base: &Path) -> Result<String, BoxError> {
-        Ok(ExternalDataHook::resolve(self, text, base)?)
+mod runner_hooks {
+    use super::ExternalDataHook;
+    use crate::runtime::BoxError;
+    use pipeline_runner::external::{ExternalParam, ExternalParamSource, ExternalParams};
+    use std::path::Path;
+
+    impl ExternalParam for ExternalDataHook {
+        fn resolve(&self, text: &str, base: &Path) -> Result<String, BoxError> {
+            Ok(ExternalDataHook::resolve(self, text, base)?)
+        }
+
+        fn fingerprint(&self, text: &str) -> Result<Option<String>, BoxError> {
+            Ok(ExternalDataHook::fingerprint(self, text)?)
+        }
     }
 
-    fn fingerprint(&self, text: &str) -> Result<Option<String>, BoxError> {
-        Ok(ExternalDataHook::fingerprint(self, text)?)
+    /// The hooks of the registered components' parameters, for the local runner.
+    fn component_hooks() -> ExternalParams {
+        // Duplicate names are refused when the pipeline compiles and when a component starts; here
+        // they only mean no hooks.
+        crate::component::registered()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| (r.spec)())
+            .filter_map(|spec| {
+                let hooks: std::collections::BTreeMap<_, _> = spec
+                    .parameters
+                    .iter()
+                    .filter_map(|p| {
+                        let hook: &'static dyn ExternalParam = p.external()?;
+                        Some((p.name.clone(), hook))
+                    })
+                    .collect();
+                (!hooks.is_empty()).then_some((spec.name, hooks))
+            })
+            .collect()
     }
-}
 
-/// The hooks of the registered components' parameters, for the local runner.
-#[cfg(feature = "runner")]
-fn component_hooks() -> pipeline_runner::external::ExternalParams {
-    // Duplicate names are refused when the pipeline compiles and when a component starts; here
-    // they only mean no hooks.
-    crate::component::registered()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| (r.spec)())
-        .filter_map(|spec| {
-            let hooks: std::collections::BTreeMap<_, _> = spec
-                .parameters
-                .iter()
-                .filter_map(|p| {
-                    let hook: &'static dyn pipeline_runner::external::ExternalParam =
-                        p.external()?;
-                    Some((p.name.clone(), hook))
-                })
-                .collect();
-            (!hooks.is_empty()).then_some((spec.name, hooks))
-        })
-        .collect()
+    inventory::submit! { ExternalParamSource(component_hooks) }
 }
-
-#[cfg(feature = "runner")]
-inventory::submit! { pipeline_runner::external::ExternalParamSource(component_hooks) }
 
 fn resolve_text<T: ExternalData>(text: &str, base: &Path) -> Result<String, ExternalDataError> {
     let value: T = decode("value", text)?;

@@ -173,9 +173,8 @@ pub fn parse_argo(text: &str) -> Result<GoDuration, DurationError> {
         })
 }
 
-/// True when `text` is a whole number of seconds, which Argo refuses as a template's `timeout`
-/// (`workflow/validate/validate.go` line 567) though it would parse it at run time.
-pub fn is_whole_seconds(text: &str) -> bool {
+/// True when `text` is a whole number of seconds as `strconv.Atoi` reads it.
+fn is_whole_seconds(text: &str) -> bool {
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
