@@ -2,11 +2,14 @@
 pub mod contract;
 pub mod emit;
 pub mod expr;
-pub mod lang;
 pub mod lint;
 pub mod model;
 pub mod validate;
 mod yaml_writer;
+
+/// Argo's small languages (depends, `{{...}}` tags, durations, quantities, names, retry policies):
+/// the `argo-lang` crate.
+pub use argo_lang as lang;
 
 pub use emit::{
     check_size, emit_workflow, from_yaml, from_yaml_as, to_yaml, EmitError, SizeLevel, SizeReport,

@@ -1,8 +1,12 @@
 //! Per-component and per-task execution options: image, resources, retries, timeout, scheduling,
 //! environment, secrets and caching.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+
+/// Argo's `retryPolicy` (from `argo-lang`, so the macro, the validator and the runner read the
+/// same names).
+pub use crate::argo::lang::retry::RetryPolicy;
 
 /// Execution options of a component (from `#[component(...)]`) or of one task (from the
 /// [`Task`](crate::pipeline::Task) builder methods, which override the component's).
@@ -72,6 +76,7 @@ pub struct Retry {
     /// Retries after the first attempt.
     pub limit: u32,
     /// Which failures are retried.
+    #[serde(serialize_with = "policy_name")]
     pub policy: RetryPolicy,
     /// Wait before retry `n`: `backoff * factor^(n-1)`, a Go duration such as `10s`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,6 +91,10 @@ pub struct Retry {
     /// to be true. Defaults to [`Retry::NOT_RETRYABLE`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+}
+
+fn policy_name<S: Serializer>(policy: &RetryPolicy, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(policy.as_str())
 }
 
 impl Retry {
@@ -135,32 +144,6 @@ impl Retry {
     pub fn max_duration(mut self, duration: &str) -> Self {
         self.max_duration = Some(duration.into());
         self
-    }
-}
-
-/// Argo's `retryPolicy`.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-pub enum RetryPolicy {
-    /// Retry any failure or error (for idempotent steps: also pod evictions, node loss and
-    /// artifact upload failures, which `OnFailure` does not retry).
-    Always,
-    /// Retry when the step exits non-zero (the default).
-    OnFailure,
-    /// Retry on Argo/Kubernetes errors (pod deleted, ...).
-    OnError,
-    /// Retry on transient errors only.
-    OnTransientError,
-}
-
-impl RetryPolicy {
-    /// The name Argo uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RetryPolicy::Always => "Always",
-            RetryPolicy::OnFailure => "OnFailure",
-            RetryPolicy::OnError => "OnError",
-            RetryPolicy::OnTransientError => "OnTransientError",
-        }
     }
 }
 

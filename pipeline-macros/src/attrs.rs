@@ -2,6 +2,8 @@
 //! attribute reports all its problems together.
 
 use crate::errors::{did_you_mean, Errors};
+use crate::literals;
+use argo_lang::retry::RetryPolicy;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::meta::ParseNestedMeta;
@@ -26,14 +28,8 @@ pub struct Options {
     seen: Vec<String>,
 }
 
-const STRING_OPTIONS: [&str; 6] = [
-    "image",
-    "cpu",
-    "memory",
-    "cpu_limit",
-    "memory_limit",
-    "timeout",
-];
+/// Options whose value is a Kubernetes quantity.
+const QUANTITY_OPTIONS: [&str; 4] = ["cpu", "memory", "cpu_limit", "memory_limit"];
 /// Every option, as written in the error message.
 const ALL_OPTIONS: [&str; 16] = [
     "name",
@@ -53,7 +49,6 @@ const ALL_OPTIONS: [&str; 16] = [
     "secret_env(..)",
     "crate",
 ];
-const POLICIES: [&str; 4] = ["Always", "OnFailure", "OnError", "OnTransientError"];
 
 /// The path generated code uses for `pipeline_dsl` unless `crate = "..."` says otherwise.
 pub fn default_crate() -> syn::Path {
@@ -105,12 +100,12 @@ impl Options {
             "retries" => self.retries = Some(meta.value()?.parse()?),
             "backoff" => {
                 let lit: LitStr = meta.value()?.parse()?;
-                errors.ok(crate::duration::check("backoff", &lit, true));
+                errors.ok(literals::duration("backoff", &lit, true));
                 self.backoff = Some(lit);
             }
             "timeout" => {
                 let lit: LitStr = meta.value()?.parse()?;
-                errors.ok(crate::duration::check("timeout", &lit, false));
+                errors.ok(literals::duration("timeout", &lit, false));
                 self.strings.push(("timeout", lit));
             }
             "cache" => match meta.value()?.parse()? {
@@ -130,17 +125,16 @@ impl Options {
             "retry_policy" => {
                 let lit: LitStr = meta.value()?.parse()?;
                 let policy = lit.value();
-                if POLICIES.contains(&policy.as_str()) {
-                    self.retry_policy = Some(syn::Ident::new(&policy, lit.span()));
-                } else {
-                    errors.push(syn::Error::new(
+                match policy.parse::<RetryPolicy>() {
+                    Ok(p) => self.retry_policy = Some(syn::Ident::new(p.as_str(), lit.span())),
+                    Err(_) => errors.push(syn::Error::new(
                         lit.span(),
                         format!(
                             "unknown retry_policy `{policy}`;{} Argo's policies are {}",
-                            did_you_mean(&policy, POLICIES),
-                            POLICIES.join(", ")
+                            did_you_mean(&policy, RetryPolicy::ALL.map(RetryPolicy::as_str)),
+                            RetryPolicy::ALL.map(RetryPolicy::as_str).join(", ")
                         ),
-                    ));
+                    )),
                 }
             }
             "env" => meta.parse_nested_meta(|m| {
@@ -151,7 +145,7 @@ impl Options {
             "secret_env" => meta.parse_nested_meta(|m| {
                 let name = env_name(&m, errors);
                 let lit: LitStr = m.value()?.parse()?;
-                match secret_ref(&lit.value()) {
+                match literals::secret_ref(&lit.value()) {
                     Some((secret, key)) => self.secret_env.push((name, secret, key)),
                     None => errors.push(syn::Error::new(
                         lit.span(),
@@ -162,8 +156,13 @@ impl Options {
                 }
                 Ok(())
             })?,
-            other => match STRING_OPTIONS.iter().find(|o| **o == other) {
-                Some(option) => self.strings.push((option, meta.value()?.parse()?)),
+            "image" => self.strings.push(("image", meta.value()?.parse()?)),
+            other => match QUANTITY_OPTIONS.iter().find(|o| **o == other) {
+                Some(option) => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    errors.ok(literals::quantity(&lit));
+                    self.strings.push((option, lit));
+                }
                 None => {
                     let names = ALL_OPTIONS.iter().map(|o| o.trim_end_matches("(..)"));
                     errors.push(meta.error(format!(
@@ -233,23 +232,6 @@ fn env_name(meta: &ParseNestedMeta, errors: &mut Errors) -> String {
             String::new()
         }
     }
-}
-
-/// `"secret-name/key"` -> the Secret and the key, when both are valid Kubernetes names.
-fn secret_ref(value: &str) -> Option<(String, String)> {
-    let (secret, key) = value.split_once('/')?;
-    let secret_ok = !secret.is_empty()
-        && secret.len() <= 253
-        && secret
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-        && secret.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && secret.ends_with(|c: char| c.is_ascii_alphanumeric());
-    let key_ok = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
-    (secret_ok && key_ok).then(|| (secret.to_owned(), key.to_owned()))
 }
 
 /// Consumes the `= value` or `(...)` of an option that is not known.

@@ -86,7 +86,9 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let fn_name = fn_ident.to_string();
     let struct_ident = format_ident!("{}", pascal_case(&fn_name), span = fn_ident.span());
     let component_name = match &options.name {
-        Some(lit) => errors.ok(check_name(lit)).unwrap_or_else(|| lit.value()),
+        Some(lit) => errors
+            .ok(crate::literals::component_name(lit))
+            .unwrap_or_else(|| lit.value()),
         None => fn_name.replace('_', "-"),
     };
     let krate = &options.krate;
@@ -392,39 +394,6 @@ fn output_type(sig: &syn::Signature) -> syn::Result<Type> {
         },
         _ => Err(syn::Error::new(ty.span(), HELP)),
     }
-}
-
-fn check_name(lit: &syn::LitStr) -> syn::Result<String> {
-    let name = lit.value();
-    let ok = !name.is_empty()
-        && name.len() <= 63
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !name.ends_with('-');
-    if ok {
-        return Ok(name);
-    }
-    let fixed: String = name
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let fixed = fixed.trim_matches(|c: char| c == '-' || c.is_ascii_digit());
-    let hint = if fixed.is_empty() || fixed.len() > 63 {
-        String::new()
-    } else {
-        format!(" (e.g. `{fixed}`)")
-    };
-    Err(syn::Error::new(
-        lit.span(),
-        format!(
-            "`{name}` is not a valid component name: it becomes a command-line name and an Argo \
-             template name, so use lowercase letters, digits and `-`, starting with a letter and \
-             ending with a letter or digit, at most 63 characters{hint}"
-        ),
-    ))
 }
 
 fn field_doc(what: &str, ident: &syn::Ident, doc: &str) -> String {

@@ -6,8 +6,8 @@
 mod attrs;
 mod component;
 mod docs;
-mod duration;
 mod errors;
+mod literals;
 mod outputs;
 #[cfg(test)]
 mod tests;

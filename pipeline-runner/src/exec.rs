@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::duration;
 use super::interrupt;
+use crate::argo::lang::retry::RetryPolicy;
 use crate::argo::{expr, expr::Expr, RetryStrategy};
 
 /// Why an attempt did not succeed.
@@ -287,12 +288,14 @@ impl RetryPlan {
             .transpose()?;
         // `RetryPolicyActual` (workflow_types.go): no policy means Always when an expression
         // decides, OnFailure otherwise.
-        let (on_failure, on_error) = match rs.retry_policy.as_deref().filter(|p| !p.is_empty()) {
+        let policy = rs.retry_policy.as_deref().filter(|p| !p.is_empty());
+        let policy = policy.map(str::parse::<RetryPolicy>).transpose();
+        let policy = policy.map_err(|e| e.to_string())?;
+        let (on_failure, on_error) = match policy {
             None if expression.is_some() => (true, true),
-            None | Some("OnFailure") => (true, false),
-            Some("Always") => (true, true),
-            Some("OnError" | "OnTransientError") => (false, true),
-            Some(other) => return Err(format!("unknown retryPolicy `{other}`")),
+            None | Some(RetryPolicy::OnFailure) => (true, false),
+            Some(RetryPolicy::Always) => (true, true),
+            Some(RetryPolicy::OnError | RetryPolicy::OnTransientError) => (false, true),
         };
         let backoff = rs.backoff.clone().unwrap_or_default();
         Ok(RetryPlan {

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::error::{ErrorKind, ValidationErrors};
 use super::syntax;
+use crate::lang::names::{self as rules, NameError};
 use crate::model::{Metadata, ObjectMeta, StringMap};
 
 /// Characters Kubernetes appends to `generateName`.
@@ -22,7 +23,7 @@ pub(crate) fn check_object_meta(meta: &ObjectMeta, rules: &NameRules, errs: &mut
     let at = "metadata";
     match (&meta.name, &meta.generate_name) {
         (Some(name), _) => {
-            if let Err(reason) = syntax::check_dns_subdomain(name, rules.max_len) {
+            if let Err(reason) = rules::check_dns_subdomain(name, rules.max_len) {
                 errs.push(at, invalid_object_name("metadata.name", name, reason));
             }
         }
@@ -39,18 +40,18 @@ pub(crate) fn check_object_meta(meta: &ObjectMeta, rules: &NameRules, errs: &mut
         ),
     }
     if let Some(ns) = &meta.namespace {
-        if let Err(reason) = syntax::check_dns_label(ns) {
+        if let Err(reason) = rules::check_dns_label(ns) {
             errs.push(at, invalid_object_name("metadata.namespace", ns, reason));
         }
     }
     check_labels("metadata", &meta.labels, &meta.annotations, errs);
 }
 
-fn invalid_object_name(field: &'static str, value: &str, reason: String) -> ErrorKind {
+fn invalid_object_name(field: &'static str, value: &str, reason: impl ToString) -> ErrorKind {
     ErrorKind::InvalidObjectName {
         field,
         value: value.to_string(),
-        reason,
+        reason: reason.to_string(),
     }
 }
 
@@ -66,7 +67,7 @@ fn check_generate_name(prefix: &str, max_len: usize, errs: &mut ValidationErrors
             prefix.len()
         ))
     } else {
-        syntax::check_dns_subdomain(&format!("{prefix}x0000"), usize::MAX)
+        rules::check_dns_subdomain(&format!("{prefix}x0000"), usize::MAX)
             .err()
             .map(|_| {
                 "must be lowercase alphanumeric characters, '-' or '.', starting with an \
@@ -90,15 +91,15 @@ pub(crate) fn check_labels(
     errs: &mut ValidationErrors,
 ) {
     for (k, v) in labels {
-        if let Err(reason) = syntax::check_label_key(k) {
+        if let Err(reason) = rules::check_label_key(k) {
             errs.push(at, invalid_label("label key", k, reason));
         }
-        if let Err(reason) = syntax::check_label_value(v) {
+        if let Err(reason) = rules::check_label_value(v) {
             errs.push(at, invalid_label("label value", v, reason));
         }
     }
     for k in annotations.keys() {
-        if let Err(reason) = syntax::check_label_key(k) {
+        if let Err(reason) = rules::check_label_key(k) {
             errs.push(at, invalid_label("annotation key", k, reason));
         }
     }
@@ -111,11 +112,11 @@ pub(crate) fn check_metadata(at: &str, meta: Option<&Metadata>, errs: &mut Valid
     }
 }
 
-fn invalid_label(what: &'static str, value: &str, reason: String) -> ErrorKind {
+fn invalid_label(what: &'static str, value: &str, reason: impl ToString) -> ErrorKind {
     ErrorKind::InvalidLabel {
         what,
         value: value.to_string(),
-        reason,
+        reason: reason.to_string(),
     }
 }
 
@@ -140,11 +141,11 @@ impl NameKind {
         }
     }
 
-    fn check(self, name: &str) -> Result<(), String> {
+    fn check(self, name: &str) -> Result<(), NameError> {
         match self {
-            NameKind::Template | NameKind::Task => syntax::check_field_name(name),
-            NameKind::Parameter | NameKind::Artifact => syntax::check_param_name(name),
-            NameKind::Volume => syntax::check_dns_label(name),
+            NameKind::Template | NameKind::Task => rules::check_field_name(name),
+            NameKind::Parameter | NameKind::Artifact => rules::check_param_name(name),
+            NameKind::Volume => rules::check_dns_label(name),
         }
     }
 }
@@ -168,7 +169,7 @@ pub(crate) fn check_names<'a>(
                 ErrorKind::InvalidName {
                     what: kind.label(),
                     name: name.to_string(),
-                    reason,
+                    reason: reason.to_string(),
                 },
             );
         }
@@ -190,13 +191,13 @@ pub(crate) fn check_global_name(at: &str, name: Option<&String>, errs: &mut Vali
         if syntax::is_whole_tag(g) {
             return;
         }
-        if let Err(reason) = syntax::check_param_name(g) {
+        if let Err(reason) = rules::check_param_name(g) {
             errs.push(
                 at,
                 ErrorKind::InvalidName {
                     what: "globalName",
                     name: g.clone(),
-                    reason,
+                    reason: reason.to_string(),
                 },
             );
         }

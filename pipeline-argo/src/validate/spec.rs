@@ -7,7 +7,8 @@ use super::dag::{self, DagCtx};
 use super::error::{at_template, ErrorKind, ValidationErrors};
 use super::names::{self, NameKind};
 use super::scope::{Globals, Place, Scope};
-use super::{args, not_in_set, syntax, template, Mode};
+use super::{args, not_in_set, template, Mode};
+use crate::lang::quantity::is_quantity;
 use crate::model::{ObjectMeta, Template, WorkflowSpec};
 
 /// Maximum number of templates (CRD `maxItems`).
@@ -144,7 +145,7 @@ fn check_spec_fields(spec: &WorkflowSpec, errs: &mut ValidationErrors) {
     names::check_names("spec.volumes", NameKind::Volume, vols, errs);
     for v in &spec.volumes {
         let size = v.empty_dir.as_ref().and_then(|e| e.size_limit.as_ref());
-        if let Some(q) = size.filter(|q| !syntax::is_quantity(q)) {
+        if let Some(q) = size.filter(|q| !is_quantity(q)) {
             let kind = ErrorKind::InvalidQuantity {
                 field: format!("volumes.{}.emptyDir.sizeLimit", v.name),
                 value: q.clone(),

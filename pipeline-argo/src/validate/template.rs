@@ -1,6 +1,9 @@
 //! Rules for one template that do not involve other templates or variables.
 
 use crate::lang::duration::parse_go;
+use crate::lang::names::check_field_name;
+use crate::lang::quantity::is_quantity;
+use crate::lang::retry::RetryPolicy;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::{at_template, ErrorKind, ValidationErrors};
@@ -9,8 +12,6 @@ use super::syntax;
 use crate::model::{
     Artifact, Backoff, Container, Inputs, Memoize, Outputs, RetryStrategy, Template,
 };
-
-const RETRY_POLICIES: &[&str] = &["Always", "OnFailure", "OnError", "OnTransientError"];
 
 /// Checks `t` on its own. `volumes` are the names declared in `spec.volumes`.
 pub(crate) fn check_template(t: &Template, volumes: &BTreeSet<&str>, errs: &mut ValidationErrors) {
@@ -270,7 +271,7 @@ fn check_retry(at: &str, r: &RetryStrategy, errs: &mut ValidationErrors) {
         None => {}
     }
     if let Some(policy) = &r.retry_policy {
-        if !RETRY_POLICIES.contains(&policy.as_str()) {
+        if policy.parse::<RetryPolicy>().is_err() {
             errs.push(at, ErrorKind::InvalidRetryPolicy(policy.clone()));
         }
     }
@@ -358,7 +359,7 @@ fn check_memoize(at: &str, m: &Memoize, errs: &mut ValidationErrors) {
         }
     }
     fixed.push_str(rest);
-    if syntax::check_field_name(&fixed).is_err() || fixed.len() > 253 {
+    if check_field_name(&fixed).is_err() || fixed.len() > 253 {
         errs.push(at, ErrorKind::InvalidMemoizeKey(m.key.clone()));
     }
     let age = &m.max_age;
@@ -390,7 +391,7 @@ fn check_container(
     if let Some(r) = &c.resources {
         for (kind, map) in [("limits", &r.limits), ("requests", &r.requests)] {
             for (name, q) in map {
-                if !syntax::has_tag(q) && !syntax::is_quantity(q) {
+                if !syntax::has_tag(q) && !is_quantity(q) {
                     errs.push(
                         at,
                         ErrorKind::InvalidQuantity {

@@ -4,7 +4,7 @@
 //! `backoff.duration`/`maxDuration`.
 //!
 //! ```
-//! use pipeline_argo::lang::duration::{parse_argo, parse_go};
+//! use argo_lang::duration::{parse_argo, parse_go};
 //! use std::time::Duration;
 //!
 //! assert_eq!(parse_go("1h30m").unwrap().to_std(), Some(Duration::from_secs(5400)));

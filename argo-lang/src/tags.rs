@@ -6,7 +6,7 @@
 //! (`util/template/kind.go`, `parseTag`; `simple_template.go`).
 //!
 //! ```
-//! use pipeline_argo::lang::tags::{segments, Segment, Tag};
+//! use argo_lang::tags::{segments, Segment, Tag};
 //!
 //! let parts = segments("out/{{ inputs.parameters.n }}-{{=asInt(item) + 1}}").unwrap();
 //! assert_eq!(parts, [

@@ -7,7 +7,7 @@
 //! task's `continueOn` ([`Depends::expand`]).
 //!
 //! ```
-//! use pipeline_argo::lang::depends::Depends;
+//! use argo_lang::depends::Depends;
 //!
 //! let d = Depends::parse("train && (eval.Failed || !report.Skipped)").unwrap();
 //! assert_eq!(
