@@ -8,9 +8,10 @@ use super::context::Ctx;
 use super::exec::{self, AttemptError, Spawn};
 use super::pod_env::{passed_through, PodBasics};
 use super::prepare::Unit;
-use super::step::Resolved;
+use super::resolve::{declared_env, Resolved};
 use super::subst::substitute;
-use super::workdir::{self, Collected};
+use super::values::Collected;
+use super::workdir;
 
 /// Runs attempt `n` of `unit`, returning its collected outputs.
 pub(crate) fn attempt(
@@ -138,8 +139,8 @@ fn attempt_on_host(
         // An init container's own `env`, then `ARGO_CONTAINER_NAME` (its name) and
         // `ARGO_TEMPLATE` before the variables every container gets (`workflowpod.go` lines
         // 676-680).
-        let declared = super::step::declared_env(init, &r.scope, &ctx.key_sources())
-            .map_err(AttemptError::error)?;
+        let declared =
+            declared_env(init, &r.scope, &ctx.key_sources()).map_err(AttemptError::error)?;
         let mut init_env = environment(ctx, unit, n, &declared, true);
         if let Some(i) = init_env
             .iter()

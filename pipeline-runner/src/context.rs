@@ -41,7 +41,7 @@ pub(crate) struct Ctx<'w> {
     pub keys: Mutex<BTreeMap<String, Stored>>,
     /// Global outputs (`globalName`): `workflow.outputs.parameters.G` values and
     /// `workflow.outputs.artifacts.G` artifacts, set as their tasks succeed.
-    pub globals: Mutex<(BTreeMap<String, String>, super::prepare::ArtifactIndex)>,
+    pub globals: Mutex<(BTreeMap<String, String>, super::values::ArtifactIndex)>,
     /// Maximum number of concurrently running steps (pods).
     pub parallelism: usize,
     /// That many slots, one held by each running attempt of the whole workflow.
@@ -149,13 +149,13 @@ impl<'w> Ctx<'w> {
     }
 
     /// A global output artifact by reference (`workflow.outputs.artifacts.G`).
-    pub(crate) fn global_artifact(&self, reference: &str) -> Option<super::prepare::Source> {
+    pub(crate) fn global_artifact(&self, reference: &str) -> Option<super::values::Source> {
         let globals = self.globals.lock().unwrap_or_else(|e| e.into_inner());
         globals.1.get(reference).cloned()
     }
 
     /// Records the outputs of a succeeded `template` that declare a `globalName`.
-    pub(crate) fn set_globals(&self, template: &str, collected: &super::workdir::Collected) {
+    pub(crate) fn set_globals(&self, template: &str, collected: &super::values::Collected) {
         let Some(outputs) = self
             .templates
             .get(template)
@@ -173,7 +173,7 @@ impl<'w> Ctx<'w> {
         }
         for a in &outputs.artifacts {
             if let (Some(g), Some(s)) = (&a.global_name, collected.artifacts.get(&a.name)) {
-                let source = super::prepare::Source::Stored(s.clone());
+                let source = super::values::Source::Stored(s.clone());
                 globals
                     .1
                     .insert(format!("workflow.outputs.artifacts.{g}"), source);

@@ -59,8 +59,10 @@ mod cache;
 mod context;
 mod dag;
 mod depends;
+mod dispatch;
 mod duration;
 mod exec;
+mod execution;
 pub mod external;
 mod failures;
 mod hooks;
@@ -77,6 +79,7 @@ mod pod_env;
 mod prepare;
 mod progress;
 mod report;
+mod resolve;
 mod setup;
 mod slots;
 mod step;
@@ -84,6 +87,7 @@ mod store;
 mod subst;
 mod summary;
 mod support;
+mod values;
 mod volumes;
 mod when;
 mod workdir;
@@ -272,7 +276,7 @@ fn entry_frame(
     }
     for a in &arguments.artifacts {
         if let Some(raw) = &a.raw {
-            let source = prepare::Source::Raw(raw.data.clone());
+            let source = values::Source::Raw(raw.data.clone());
             frame
                 .artifacts
                 .insert(format!("inputs.artifacts.{}", a.name), source);
@@ -331,7 +335,15 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     let scope = ctx.workflow_scope();
     // The entrypoint's node is named after the workflow (`operator.go` line 421).
     let top = entry_frame(&ctx.arguments, &mut main_plan, &scope, ctx.name.clone());
-    let mut main = dag::run_dag(&ctx, &main_plan, &scope, top, false, &mut progress);
+    let mut main = dag::run_dag(
+        &ctx,
+        &main_plan,
+        &scope,
+        top,
+        false,
+        &mut progress,
+        dispatch::execute,
+    );
     // The workflow's phase is its entrypoint node's (`operator.go`: NodeError -> Error).
     let main_status = if main.failed() {
         WorkflowStatus::Failed
@@ -377,7 +389,15 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
             }
         }
         let top = entry_frame(&arguments, plan, &exit_scope, node);
-        let exit = dag::run_dag(&ctx, plan, &exit_scope, top, true, &mut progress);
+        let exit = dag::run_dag(
+            &ctx,
+            plan,
+            &exit_scope,
+            top,
+            true,
+            &mut progress,
+            dispatch::execute,
+        );
         failed |= exit.failed();
         tasks.extend(exit.tasks);
         steps.extend(exit.steps);
