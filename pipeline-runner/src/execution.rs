@@ -16,8 +16,7 @@ use super::summary::{StepRecord, StepStatus};
 use super::values::Collected;
 
 /// Runs one execution to its end, reporting through the [`Hooks`].
-pub(crate) type Execute =
-    for<'c, 'w, 'u, 'h> fn(&'c Ctx<'w>, &'u Unit<'w>, &'h Hooks<'h>) -> Outcome;
+pub(crate) type Execute = fn(&Ctx, &Unit, &Hooks) -> Outcome;
 
 /// What a step tells its scheduler while it runs.
 pub(crate) struct Hooks<'h> {
