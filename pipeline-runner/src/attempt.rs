@@ -40,7 +40,7 @@ pub(crate) fn attempt(
     }
     for (path, source) in &r.inputs {
         let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
-        workdir::materialize(&ctx.store, source, &dest)
+        workdir::materialize(ctx.store.local(), source, &dest)
             .map_err(|e| err(&format!("cannot place input {path}"), &e))?;
     }
     let args: Vec<String> = r.args.iter().map(|a| workdir::remap(a, &work)).collect();
@@ -68,7 +68,7 @@ pub(crate) fn attempt(
         &work,
         &workdir::local_path,
         &r.scope,
-        &ctx.store,
+        ctx.store.local(),
     )
     .map_err(AttemptError::error)
 }
@@ -87,7 +87,7 @@ fn attempt_on_host(
     let inits = super::host::init_containers(unit.template).map_err(AttemptError::error)?;
     for (path, source) in &r.inputs {
         let dest = super::host::local_path(path, &root).map_err(AttemptError::error)?;
-        workdir::materialize(&ctx.store, source, &dest)
+        workdir::materialize(ctx.store.local(), source, &dest)
             .map_err(|e| AttemptError::error(format!("cannot place input {path}: {e}")))?;
     }
     // Secret and ConfigMap volumes: their files, projected before any container starts.
@@ -175,7 +175,7 @@ fn attempt_on_host(
         &root,
         &super::host::local_path,
         &r.scope,
-        &ctx.store,
+        ctx.store.local(),
     )
     .map_err(AttemptError::error)?;
     collected.result = Some(stdout.strip_suffix('\n').unwrap_or(&stdout).to_owned());

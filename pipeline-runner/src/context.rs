@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::layered::LayeredStore;
 use super::setup::{binary_digest, fresh_dir, generate_name, parameters, uid};
-use super::store::{Store, Stored};
+use super::store::Stored;
 use super::subst::Scope;
 use super::{RunOptions, RunnerError};
 use crate::argo::{Template, Workflow};
@@ -20,8 +21,8 @@ pub(crate) struct Ctx<'w> {
     pub options: &'w RunOptions,
     /// Templates by name.
     pub templates: BTreeMap<&'w str, &'w Template>,
-    /// The artifact store and cache.
-    pub store: Store,
+    /// The artifact store and cache, with the remote copy behind them if there is one.
+    pub store: LayeredStore,
     /// `<artifacts>/runs/<name>`.
     pub run_dir: PathBuf,
     /// `{{workflow.name}}`.
@@ -74,19 +75,20 @@ impl<'w> Ctx<'w> {
             let path = path.to_owned();
             move |source| RunnerError::Io { path, source }
         };
-        let store = Store::open(&options.artifacts).map_err(io(&options.artifacts))?;
+        let store = LayeredStore::open(&options.artifacts, options.remote.clone())
+            .map_err(io(&options.artifacts))?;
         let binary =
             std::fs::canonicalize(&options.binary).map_err(|source| RunnerError::Binary {
                 path: options.binary.clone(),
                 source,
             })?;
         let binary_digest =
-            binary_digest(&store, &binary).map_err(|source| RunnerError::Binary {
+            binary_digest(store.local(), &binary).map_err(|source| RunnerError::Binary {
                 path: binary.clone(),
                 source,
             })?;
         let run_dir =
-            fresh_dir(&store.root().join("runs"), &name).map_err(io(&options.artifacts))?;
+            fresh_dir(&store.local().root().join("runs"), &name).map_err(io(&options.artifacts))?;
         for sub in ["logs", "work"] {
             std::fs::create_dir_all(run_dir.join(sub)).map_err(io(&run_dir))?;
         }

@@ -70,6 +70,7 @@ mod host;
 mod html;
 mod interrupt;
 mod items;
+mod layered;
 mod maintenance;
 mod mirror;
 mod nested;
@@ -78,6 +79,7 @@ mod plan;
 mod pod_env;
 mod prepare;
 mod progress;
+mod remote;
 mod report;
 mod resolve;
 mod setup;
@@ -99,7 +101,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use maintenance::{gc, verify, GcReport, VerifyReport};
-pub use mirror::{open_remote, ObjectInfo, ObjectStore, RemoteScheme, StoreError};
+pub use remote::{open_remote, ObjectInfo, ObjectStore, RemoteScheme, StoreError};
 pub use summary::{
     ArtifactKind, ArtifactRecord, HeadlineMetric, RunSummary, StepRecord, StepStatus, TaskRecord,
     WorkflowStatus,
@@ -290,15 +292,7 @@ fn entry_frame(
 /// [`WorkflowStatus::Failed`] when a step failed.
 pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, RunnerError> {
     let started = Instant::now();
-    if let Some(remote) = &options.remote {
-        // Fail before any work when the remote store is unreachable or the bucket is missing.
-        remote
-            .get("cache/.probe")
-            .map_err(|message| RunnerError::Remote {
-                url: remote.url(""),
-                message: message.into(),
-            })?;
-    }
+    layered::LayeredStore::probe(options.remote.as_deref())?;
     let sources = pod_env::KeySources {
         secrets: options.secrets.as_deref(),
         secrets_from_env: options.secrets_from_env,
@@ -412,11 +406,7 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     drop(signals);
     let duration = started.elapsed();
     progress.finish(status, duration);
-    let remote_run_dir = options.remote.as_ref().and_then(|remote| {
-        let rel = ctx.run_dir.strip_prefix(ctx.store.root()).ok()?;
-        Some(remote.url(&rel.to_string_lossy().replace('\\', "/")))
-    });
-    let metrics = html::headline_metrics(&steps, &ctx.store);
+    let metrics = html::headline_metrics(&steps, ctx.store.local());
     let summary = RunSummary {
         workflow: ctx.name.clone(),
         uid: ctx.uid.clone(),
@@ -430,15 +420,12 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         metrics,
         interrupted_by: interrupt::received().map(interrupt::name),
         run_dir: ctx.run_dir.clone(),
-        remote_run_dir: remote_run_dir.clone(),
+        remote_run_dir: ctx.store.remote_url(&ctx.run_dir),
     };
-    report::write(&summary, &ctx.store).map_err(|source| RunnerError::Io {
+    report::write(&summary, ctx.store.local()).map_err(|source| RunnerError::Io {
         path: summary.run_dir.clone(),
         source,
     })?;
-    if let (Some(remote), Some(url)) = (&options.remote, remote_run_dir) {
-        mirror::push_run(remote.as_ref(), &ctx.store, &ctx.run_dir)
-            .map_err(|message| RunnerError::Remote { url, message })?;
-    }
+    ctx.store.record_run(&ctx.run_dir)?;
     Ok(summary)
 }

@@ -6,8 +6,8 @@ use super::cache::Entry;
 use super::context::Ctx;
 use super::exec;
 use super::execution::{Hooks, Outcome};
-use super::mirror;
 use super::prepare::Unit;
+use super::remote::StoreError;
 use super::resolve::{resolve, Resolved};
 use super::summary::StepStatus;
 use super::values::Collected;
@@ -26,35 +26,8 @@ pub(crate) fn execute(ctx: &Ctx, unit: &Unit, hooks: &Hooks) -> Outcome {
 
 fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
     if unit.cache && !ctx.options.no_cache {
-        if let Some(hit) = mirror::cached(&ctx.store, ctx.options.remote.as_deref(), &r.key) {
-            match workdir::output_keys(unit.template, &r.scope) {
-                Ok(keys) => {
-                    if let Some(remote) = &ctx.options.remote {
-                        // A local hit the remote copy may lack (uploads are skipped for blobs
-                        // it has).
-                        if let Err(e) = mirror::push(&ctx.store, remote.as_ref(), &hit, true) {
-                            return Outcome::not_run(
-                                StepStatus::Failed,
-                                upload_error(ctx, unit, &e),
-                            );
-                        }
-                    }
-                    let collected = Collected {
-                        parameters: hit.parameters,
-                        artifacts: hit.artifacts,
-                        keys,
-                        ..Collected::default()
-                    };
-                    register_keys(ctx, &collected);
-                    return Outcome::succeeded(StepStatus::Cached, 0, collected);
-                }
-                Err(e) => {
-                    return Outcome::not_run(
-                        StepStatus::Failed,
-                        format!("task `{}` failed: {e}", unit.label),
-                    )
-                }
-            }
+        if let Some(hit) = ctx.store.lookup(&r.key) {
+            return reuse(ctx, unit, r, hit);
         }
     }
     let logs = ctx.run_dir.join("logs");
@@ -107,6 +80,27 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
     }
 }
 
+/// A cache hit: the step's recorded outputs, without running it (the store's remote copy gets
+/// what it lacks of them).
+fn reuse(ctx: &Ctx, unit: &Unit, r: &Resolved, hit: Entry) -> Outcome {
+    let fail = |message| Outcome::not_run(StepStatus::Failed, message);
+    let keys = match workdir::output_keys(unit.template, &r.scope) {
+        Ok(keys) => keys,
+        Err(e) => return fail(format!("task `{}` failed: {e}", unit.label)),
+    };
+    if let Err(e) = ctx.store.reuse(&hit) {
+        return fail(upload_error(ctx, unit, &e));
+    }
+    let collected = Collected {
+        parameters: hit.parameters,
+        artifacts: hit.artifacts,
+        keys,
+        ..Collected::default()
+    };
+    register_keys(ctx, &collected);
+    Outcome::succeeded(StepStatus::Cached, 0, collected)
+}
+
 fn register_keys(ctx: &Ctx, collected: &Collected) {
     let mut keys = ctx.keys.lock().unwrap_or_else(|e| e.into_inner());
     for (name, key) in &collected.keys {
@@ -116,8 +110,8 @@ fn register_keys(ctx: &Ctx, collected: &Collected) {
     }
 }
 
-/// Records a successful step: its cache entry (when the step is cached) and, with a remote
-/// store, the upload of its outputs. A failed upload fails the step (the outputs stay local).
+/// Records a successful step in the store: its cache entry (when the step is cached) and its
+/// outputs. A failed upload to the store's remote copy fails the step (the outputs stay local).
 fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) -> Result<(), String> {
     let entry = Entry {
         key: r.key.clone(),
@@ -126,22 +120,15 @@ fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) -> Result<(
         artifacts: collected.artifacts.clone(),
         keys: collected.keys.clone(),
     };
-    if unit.cache {
-        if let Err(e) = super::cache::save(&ctx.store, &entry) {
-            tracing::warn!(task = %unit.label, "cannot write the cache entry: {e}");
-        }
-    }
-    match &ctx.options.remote {
-        Some(remote) => mirror::push(&ctx.store, remote.as_ref(), &entry, unit.cache)
-            .map_err(|e| upload_error(ctx, unit, &e)),
-        None => Ok(()),
-    }
+    ctx.store
+        .record(&entry, unit.cache)
+        .map_err(|e| upload_error(ctx, unit, &e))
 }
 
-fn upload_error(ctx: &Ctx, unit: &Unit, error: &str) -> String {
+fn upload_error(ctx: &Ctx, unit: &Unit, error: &StoreError) -> String {
     format!(
         "task `{}`: its outputs could not be uploaded (they are kept in {}): {error}",
         unit.label,
-        ctx.store.root().display()
+        ctx.store.local().root().display()
     )
 }

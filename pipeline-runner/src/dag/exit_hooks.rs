@@ -72,7 +72,13 @@ impl Scheduler<'_, '_> {
         };
         self.result.steps.append(&mut outcome.children);
         self.result.failures.append(&mut outcome.failures);
-        let record = step_record(&self.ctx.store, hook, None, &outcome, self.exit_handler);
+        let record = step_record(
+            self.ctx.store.local(),
+            hook,
+            None,
+            &outcome,
+            self.exit_handler,
+        );
         if record.status == StepStatus::Failed {
             let (node, display) = self.node(i, None);
             let names = (format!("{node}.onExit"), format!("{display}.onExit"));

@@ -30,7 +30,7 @@ impl Scheduler<'_, '_> {
         self.result.failures.append(&mut outcome.failures);
         let task = &self.plan.tasks[i];
         let record = step_record(
-            &self.ctx.store,
+            self.ctx.store.local(),
             task,
             item.as_ref(),
             &outcome,
