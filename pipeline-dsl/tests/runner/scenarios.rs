@@ -80,11 +80,7 @@ fn gated_pipeline(env: &Env) -> pipeline_dsl::argo::Workflow {
     p.add(Announce {
         url: published.url.into(),
     });
-    p.on_exit(Report {
-        status: p.workflow_status(),
-        failures: p.workflow_failures(),
-        out: env.path("exit.txt").display().to_string().into(),
-    });
+    report_on_exit(&p, env);
     env.compile(&p)
 }
 
@@ -258,6 +254,16 @@ fn exhausted_retries_fail_the_step() {
     );
 }
 
+/// The exit handler of the gated and failing pipelines: `report` writes the workflow's status
+/// and failures to `exit.txt`.
+fn report_on_exit(p: &Pipeline, env: &Env) {
+    p.on_exit(Report {
+        status: p.workflow_status(),
+        failures: p.workflow_failures(),
+        out: env.path("exit.txt").display().to_string().into(),
+    });
+}
+
 fn failing_pipeline(env: &Env) -> pipeline_dsl::argo::Workflow {
     let p = pipeline("failing");
     let boomed = p.add(Boom {
@@ -269,11 +275,7 @@ fn failing_pipeline(env: &Env) -> pipeline_dsl::argo::Workflow {
     });
     let made = p.add(Make { n: 3.into() });
     p.add(Total { rows: made.rows });
-    p.on_exit(Report {
-        status: p.workflow_status(),
-        failures: p.workflow_failures(),
-        out: env.path("exit.txt").display().to_string().into(),
-    });
+    report_on_exit(&p, env);
     env.compile(&p)
 }
 
