@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use pipeline_dsl::argo::{DagTask, Workflow};
 use pipeline_dsl::prelude::*;
 use pipeline_dsl::runner::{run, RunnerError, StepStatus, WorkflowStatus};
 
@@ -507,18 +508,17 @@ fn killed_run_resumes_from_the_cache() {
     assert_eq!(s.step("total").unwrap().parameters["sum"], "6");
 }
 
+/// Task `name` of the `main` DAG template, to edit.
+fn main_task<'w>(wf: &'w mut Workflow, name: &str) -> &'w mut DagTask {
+    let main = wf.spec.templates.iter_mut().find(|t| t.name == "main");
+    let dag = main.and_then(|t| t.dag.as_mut()).expect("a main DAG");
+    dag.tasks.iter_mut().find(|t| t.name == name).expect(name)
+}
+
 fn bad_when_fails_the_task() {
     let env = Env::new();
     let mut wf = chain(&env);
-    let main = wf
-        .spec
-        .templates
-        .iter_mut()
-        .find(|t| t.name == "main")
-        .unwrap();
-    let dag = main.dag.as_mut().unwrap();
-    let total = dag.tasks.iter_mut().find(|t| t.name == "total").unwrap();
-    total.when = Some("{{workflow.name}} >>= 3".into());
+    main_task(&mut wf, "total").when = Some("{{workflow.name}} >>= 3".into());
     let s = run(&wf, &env.options()).unwrap();
     assert_eq!(s.status, WorkflowStatus::Failed);
     assert_eq!(statuses(&s, "total"), [StepStatus::Failed]);
@@ -533,20 +533,7 @@ fn bad_when_fails_the_task() {
 fn with_param_fans_out_a_json_list() {
     let env = Env::new();
     let mut wf = chain(&env);
-    let main = wf
-        .spec
-        .templates
-        .iter_mut()
-        .find(|t| t.name == "main")
-        .unwrap();
-    let fit = main
-        .dag
-        .as_mut()
-        .unwrap()
-        .tasks
-        .iter_mut()
-        .find(|t| t.name == "fit")
-        .unwrap();
+    let fit = main_task(&mut wf, "fit");
     fit.with_items.clear();
     fit.with_param = Some(
         r#"[{"key": "a", "value": 1}, {"key": "b", "value": 3}, {"key": "c", "value": 4}]"#.into(),
