@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::depends::{Done, Phase};
+use super::execution::Outcome;
 use super::items::Item;
-use super::step::Outcome;
 use super::store::Store;
 use super::subst::render;
 use super::summary::{ArtifactRecord, StepRecord, StepStatus, TaskRecord};

@@ -8,9 +8,10 @@ use super::context::Ctx;
 use super::exec::{self, AttemptError, Spawn};
 use super::pod_env::{passed_through, PodBasics};
 use super::prepare::Unit;
-use super::step::Resolved;
+use super::resolve::{declared_env, Resolved};
 use super::subst::substitute;
-use super::workdir::{self, Collected};
+use super::values::Collected;
+use super::workdir;
 
 /// Runs attempt `n` of `unit`, returning its collected outputs.
 pub(crate) fn attempt(
@@ -39,7 +40,7 @@ pub(crate) fn attempt(
     }
     for (path, source) in &r.inputs {
         let dest = workdir::local_path(path, &work).map_err(AttemptError::error)?;
-        workdir::materialize(&ctx.store, source, &dest)
+        workdir::materialize(ctx.store.local(), source, &dest)
             .map_err(|e| err(&format!("cannot place input {path}"), &e))?;
     }
     let args: Vec<String> = r.args.iter().map(|a| workdir::remap(a, &work)).collect();
@@ -67,7 +68,7 @@ pub(crate) fn attempt(
         &work,
         &workdir::local_path,
         &r.scope,
-        &ctx.store,
+        ctx.store.local(),
     )
     .map_err(AttemptError::error)
 }
@@ -86,7 +87,7 @@ fn attempt_on_host(
     let inits = super::host::init_containers(unit.template).map_err(AttemptError::error)?;
     for (path, source) in &r.inputs {
         let dest = super::host::local_path(path, &root).map_err(AttemptError::error)?;
-        workdir::materialize(&ctx.store, source, &dest)
+        workdir::materialize(ctx.store.local(), source, &dest)
             .map_err(|e| AttemptError::error(format!("cannot place input {path}: {e}")))?;
     }
     // Secret and ConfigMap volumes: their files, projected before any container starts.
@@ -138,8 +139,8 @@ fn attempt_on_host(
         // An init container's own `env`, then `ARGO_CONTAINER_NAME` (its name) and
         // `ARGO_TEMPLATE` before the variables every container gets (`workflowpod.go` lines
         // 676-680).
-        let declared = super::step::declared_env(init, &r.scope, &ctx.key_sources())
-            .map_err(AttemptError::error)?;
+        let declared =
+            declared_env(init, &r.scope, &ctx.key_sources()).map_err(AttemptError::error)?;
         let mut init_env = environment(ctx, unit, n, &declared, true);
         if let Some(i) = init_env
             .iter()
@@ -174,7 +175,7 @@ fn attempt_on_host(
         &root,
         &super::host::local_path,
         &r.scope,
-        &ctx.store,
+        ctx.store.local(),
     )
     .map_err(AttemptError::error)?;
     collected.result = Some(stdout.strip_suffix('\n').unwrap_or(&stdout).to_owned());

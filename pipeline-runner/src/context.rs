@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::layered::LayeredStore;
 use super::setup::{binary_digest, fresh_dir, generate_name, parameters, uid};
-use super::store::{Store, Stored};
+use super::store::Stored;
 use super::subst::Scope;
 use super::{RunOptions, RunnerError};
 use crate::argo::{Template, Workflow};
@@ -20,8 +21,8 @@ pub(crate) struct Ctx<'w> {
     pub options: &'w RunOptions,
     /// Templates by name.
     pub templates: BTreeMap<&'w str, &'w Template>,
-    /// The artifact store and cache.
-    pub store: Store,
+    /// The artifact store and cache, with the remote copy behind them if there is one.
+    pub store: LayeredStore,
     /// `<artifacts>/runs/<name>`.
     pub run_dir: PathBuf,
     /// `{{workflow.name}}`.
@@ -41,7 +42,7 @@ pub(crate) struct Ctx<'w> {
     pub keys: Mutex<BTreeMap<String, Stored>>,
     /// Global outputs (`globalName`): `workflow.outputs.parameters.G` values and
     /// `workflow.outputs.artifacts.G` artifacts, set as their tasks succeed.
-    pub globals: Mutex<(BTreeMap<String, String>, super::prepare::ArtifactIndex)>,
+    pub globals: Mutex<(BTreeMap<String, String>, super::values::ArtifactIndex)>,
     /// Maximum number of concurrently running steps (pods).
     pub parallelism: usize,
     /// That many slots, one held by each running attempt of the whole workflow.
@@ -74,19 +75,20 @@ impl<'w> Ctx<'w> {
             let path = path.to_owned();
             move |source| RunnerError::Io { path, source }
         };
-        let store = Store::open(&options.artifacts).map_err(io(&options.artifacts))?;
+        let store = LayeredStore::open(&options.artifacts, options.remote.clone())
+            .map_err(io(&options.artifacts))?;
         let binary =
             std::fs::canonicalize(&options.binary).map_err(|source| RunnerError::Binary {
                 path: options.binary.clone(),
                 source,
             })?;
         let binary_digest =
-            binary_digest(&store, &binary).map_err(|source| RunnerError::Binary {
+            binary_digest(store.local(), &binary).map_err(|source| RunnerError::Binary {
                 path: binary.clone(),
                 source,
             })?;
         let run_dir =
-            fresh_dir(&store.root().join("runs"), &name).map_err(io(&options.artifacts))?;
+            fresh_dir(&store.local().root().join("runs"), &name).map_err(io(&options.artifacts))?;
         for sub in ["logs", "work"] {
             std::fs::create_dir_all(run_dir.join(sub)).map_err(io(&run_dir))?;
         }
@@ -149,13 +151,13 @@ impl<'w> Ctx<'w> {
     }
 
     /// A global output artifact by reference (`workflow.outputs.artifacts.G`).
-    pub(crate) fn global_artifact(&self, reference: &str) -> Option<super::prepare::Source> {
+    pub(crate) fn global_artifact(&self, reference: &str) -> Option<super::values::Source> {
         let globals = self.globals.lock().unwrap_or_else(|e| e.into_inner());
         globals.1.get(reference).cloned()
     }
 
     /// Records the outputs of a succeeded `template` that declare a `globalName`.
-    pub(crate) fn set_globals(&self, template: &str, collected: &super::workdir::Collected) {
+    pub(crate) fn set_globals(&self, template: &str, collected: &super::values::Collected) {
         let Some(outputs) = self
             .templates
             .get(template)
@@ -173,7 +175,7 @@ impl<'w> Ctx<'w> {
         }
         for a in &outputs.artifacts {
             if let (Some(g), Some(s)) = (&a.global_name, collected.artifacts.get(&a.name)) {
-                let source = super::prepare::Source::Stored(s.clone());
+                let source = super::values::Source::Stored(s.clone());
                 globals
                     .1
                     .insert(format!("workflow.outputs.artifacts.{g}"), source);

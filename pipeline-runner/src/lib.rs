@@ -59,8 +59,10 @@ mod cache;
 mod context;
 mod dag;
 mod depends;
+mod dispatch;
 mod duration;
 mod exec;
+mod execution;
 pub mod external;
 mod failures;
 mod hooks;
@@ -68,6 +70,7 @@ mod host;
 mod html;
 mod interrupt;
 mod items;
+mod layered;
 mod maintenance;
 mod mirror;
 mod nested;
@@ -76,7 +79,9 @@ mod plan;
 mod pod_env;
 mod prepare;
 mod progress;
+mod remote;
 mod report;
+mod resolve;
 mod setup;
 mod slots;
 mod step;
@@ -84,6 +89,7 @@ mod store;
 mod subst;
 mod summary;
 mod support;
+mod values;
 mod volumes;
 mod when;
 mod workdir;
@@ -95,7 +101,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use maintenance::{gc, verify, GcReport, VerifyReport};
-pub use mirror::{open_remote, ObjectInfo, ObjectStore, RemoteScheme, StoreError};
+pub use remote::{open_remote, ObjectInfo, ObjectStore, RemoteScheme, StoreError};
 pub use summary::{
     ArtifactKind, ArtifactRecord, HeadlineMetric, RunSummary, StepRecord, StepStatus, TaskRecord,
     WorkflowStatus,
@@ -272,7 +278,7 @@ fn entry_frame(
     }
     for a in &arguments.artifacts {
         if let Some(raw) = &a.raw {
-            let source = prepare::Source::Raw(raw.data.clone());
+            let source = values::Source::Raw(raw.data.clone());
             frame
                 .artifacts
                 .insert(format!("inputs.artifacts.{}", a.name), source);
@@ -286,15 +292,7 @@ fn entry_frame(
 /// [`WorkflowStatus::Failed`] when a step failed.
 pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, RunnerError> {
     let started = Instant::now();
-    if let Some(remote) = &options.remote {
-        // Fail before any work when the remote store is unreachable or the bucket is missing.
-        remote
-            .get("cache/.probe")
-            .map_err(|message| RunnerError::Remote {
-                url: remote.url(""),
-                message: message.into(),
-            })?;
-    }
+    layered::LayeredStore::probe(options.remote.as_deref())?;
     let sources = pod_env::KeySources {
         secrets: options.secrets.as_deref(),
         secrets_from_env: options.secrets_from_env,
@@ -331,7 +329,15 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     let scope = ctx.workflow_scope();
     // The entrypoint's node is named after the workflow (`operator.go` line 421).
     let top = entry_frame(&ctx.arguments, &mut main_plan, &scope, ctx.name.clone());
-    let mut main = dag::run_dag(&ctx, &main_plan, &scope, top, false, &mut progress);
+    let mut main = dag::run_dag(
+        &ctx,
+        &main_plan,
+        &scope,
+        top,
+        false,
+        &mut progress,
+        dispatch::execute,
+    );
     // The workflow's phase is its entrypoint node's (`operator.go`: NodeError -> Error).
     let main_status = if main.failed() {
         WorkflowStatus::Failed
@@ -377,7 +383,15 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
             }
         }
         let top = entry_frame(&arguments, plan, &exit_scope, node);
-        let exit = dag::run_dag(&ctx, plan, &exit_scope, top, true, &mut progress);
+        let exit = dag::run_dag(
+            &ctx,
+            plan,
+            &exit_scope,
+            top,
+            true,
+            &mut progress,
+            dispatch::execute,
+        );
         failed |= exit.failed();
         tasks.extend(exit.tasks);
         steps.extend(exit.steps);
@@ -392,11 +406,7 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
     drop(signals);
     let duration = started.elapsed();
     progress.finish(status, duration);
-    let remote_run_dir = options.remote.as_ref().and_then(|remote| {
-        let rel = ctx.run_dir.strip_prefix(ctx.store.root()).ok()?;
-        Some(remote.url(&rel.to_string_lossy().replace('\\', "/")))
-    });
-    let metrics = html::headline_metrics(&steps, &ctx.store);
+    let metrics = html::headline_metrics(&steps, ctx.store.local());
     let summary = RunSummary {
         workflow: ctx.name.clone(),
         uid: ctx.uid.clone(),
@@ -410,15 +420,12 @@ pub fn run(workflow: &Workflow, options: &RunOptions) -> Result<RunSummary, Runn
         metrics,
         interrupted_by: interrupt::received().map(interrupt::name),
         run_dir: ctx.run_dir.clone(),
-        remote_run_dir: remote_run_dir.clone(),
+        remote_run_dir: ctx.store.remote_url(&ctx.run_dir),
     };
-    report::write(&summary, &ctx.store).map_err(|source| RunnerError::Io {
+    report::write(&summary, ctx.store.local()).map_err(|source| RunnerError::Io {
         path: summary.run_dir.clone(),
         source,
     })?;
-    if let (Some(remote), Some(url)) = (&options.remote, remote_run_dir) {
-        mirror::push_run(remote.as_ref(), &ctx.store, &ctx.run_dir)
-            .map_err(|message| RunnerError::Remote { url, message })?;
-    }
+    ctx.store.record_run(&ctx.run_dir)?;
     Ok(summary)
 }

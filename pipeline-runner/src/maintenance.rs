@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::cache::Entry;
-use super::mirror::{ObjectInfo, ObjectStore, StoreError};
+use super::remote::{ObjectInfo, ObjectStore, StoreError};
 use super::store::hex;
 use super::summary::{ArtifactKind, RunSummary};
 

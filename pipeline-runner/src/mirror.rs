@@ -1,120 +1,15 @@
-//! A remote copy of the store with the same layout (`sha256/<hex>`, `cache/<key>.json`,
-//! `runs/<name>/`), such as an S3 prefix. The local store stays the working copy: blobs a step
-//! needs are downloaded (and their digests checked) before it runs, and every step's outputs,
-//! cache entry and finally the run's record are uploaded.
+//! Copying between the local store and a remote copy with the same layout (`sha256/<hex>`,
+//! `cache/<key>.json`, `runs/<name>/`), such as an S3 prefix: a remote cache entry is fetched
+//! with its blobs (each checked against its digest), a step's outputs and entry are uploaded
+//! (blobs first), and so is the run's record. `layered.rs` decides when.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use super::cache::Entry;
+use super::remote::ObjectStore;
 use super::store::{Store, Stored};
-
-/// What a store reports: one line naming the object or URL and what went wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct StoreError(pub String);
-
-impl From<String> for StoreError {
-    fn from(message: String) -> Self {
-        StoreError(message)
-    }
-}
-
-impl From<StoreError> for String {
-    fn from(e: StoreError) -> Self {
-        e.0
-    }
-}
-
-/// An object store the runner mirrors its artifact store to (see
-/// [`RunOptions::remote`](super::RunOptions::remote)). Keys are `/`-separated paths relative
-/// to the store's root.
-pub trait ObjectStore: Send + Sync + fmt::Debug {
-    /// The object's URL, for messages (`s3://bucket/prefix/<key>`).
-    fn url(&self, key: &str) -> String;
-    /// The object's bytes, or `None` when it does not exist.
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
-    /// True when the object exists.
-    fn exists(&self, key: &str) -> Result<bool, StoreError>;
-    /// Writes the object.
-    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError>;
-    /// Every object whose key starts with `prefix` (for `store verify` and `store gc`).
-    fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, StoreError> {
-        Err(StoreError(format!(
-            "{}: this store cannot list its objects",
-            self.url(prefix)
-        )))
-    }
-    /// Removes the object (no error when it does not exist).
-    fn delete(&self, key: &str) -> Result<(), StoreError> {
-        Err(StoreError(format!(
-            "{}: this store cannot delete objects",
-            self.url(key)
-        )))
-    }
-}
-
-/// An object of a store, as [`ObjectStore::list`] returns it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ObjectInfo {
-    /// Key relative to the store's root.
-    pub key: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// Last modification.
-    pub modified: std::time::SystemTime,
-}
-
-/// Opens remote stores for one URL scheme (`s3`), so `--artifacts <scheme>://...` works in
-/// every binary that links a crate submitting one (`pipeline-remote` submits `s3`) with `inventory::submit!`.
-///
-/// ```
-/// use pipeline_runner::{open_remote, ObjectStore, RemoteScheme, StoreError};
-/// use std::sync::Arc;
-///
-/// fn open_mem(url: &str) -> Result<Arc<dyn ObjectStore>, StoreError> {
-///     Err(StoreError(format!("{url}: this example has no memory store")))
-/// }
-/// inventory::submit! { RemoteScheme { scheme: "mem", open: open_mem } }
-///
-/// let err = open_remote("mem://x").unwrap_err();
-/// assert_eq!(err.to_string(), "mem://x: this example has no memory store");
-/// let err = open_remote("gs://bucket").unwrap_err();
-/// let err = err.to_string();
-/// assert!(err.contains("no store for `gs://`") && err.contains("known: mem"), "{err}");
-/// ```
-pub struct RemoteScheme {
-    /// The scheme, without `://`.
-    pub scheme: &'static str,
-    /// Opens the store rooted at a URL of this scheme.
-    pub open: fn(&str) -> Result<Arc<dyn ObjectStore>, StoreError>,
-}
-
-inventory::collect!(RemoteScheme);
-
-/// Opens the remote store at `url` with the scheme registered for it.
-pub fn open_remote(url: &str) -> Result<Arc<dyn ObjectStore>, StoreError> {
-    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
-    let registered = || inventory::iter::<RemoteScheme>.into_iter();
-    match registered().find(|r| r.scheme == scheme) {
-        Some(r) => (r.open)(url),
-        None => {
-            let mut known: Vec<&str> = registered().map(|r| r.scheme).collect();
-            known.sort_unstable();
-            Err(StoreError(format!(
-                "`{url}`: no store for `{scheme}://` is linked into this binary (known: {}); \
-                 depend on the pipeline-remote crate for s3://",
-                if known.is_empty() {
-                    "none".into()
-                } else {
-                    known.join(", ")
-                }
-            )))
-        }
-    }
-}
 
 fn blob_key(digest: &str) -> String {
     format!("sha256/{digest}")
@@ -158,12 +53,6 @@ fn pull(store: &Store, remote: &dyn ObjectStore, stored: &Stored) -> Result<(), 
         pull_blob(store, remote, &digest)?;
     }
     Ok(())
-}
-
-/// The cache entry for `key`: the local one ([`super::cache::lookup`]), otherwise the remote
-/// copy's, if any (its blobs are downloaded).
-pub(crate) fn cached(store: &Store, remote: Option<&dyn ObjectStore>, key: &str) -> Option<Entry> {
-    super::cache::lookup(store, key).or_else(|| remote.and_then(|r| lookup(store, r, key)))
 }
 
 /// The remote cache entry for `key` with all its blobs made local, or `None` when the remote
@@ -244,27 +133,8 @@ pub(crate) fn push_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::{BTreeMap, HashMap};
-
-    /// An in-memory object store.
-    #[derive(Debug, Default)]
-    struct Memory(Mutex<HashMap<String, Vec<u8>>>);
-
-    impl ObjectStore for Memory {
-        fn url(&self, key: &str) -> String {
-            format!("mem://{key}")
-        }
-        fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-            Ok(self.0.lock().unwrap().get(key).cloned())
-        }
-        fn exists(&self, key: &str) -> Result<bool, StoreError> {
-            Ok(self.0.lock().unwrap().contains_key(key))
-        }
-        fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
-            self.0.lock().unwrap().insert(key.into(), bytes.to_vec());
-            Ok(())
-        }
-    }
+    use crate::remote::memory::Memory;
+    use std::collections::BTreeMap;
 
     fn entry_for(store: &Store, dir: &Path) -> Entry {
         std::fs::create_dir_all(dir.join("sub")).unwrap();

@@ -6,15 +6,17 @@
 
 use super::context::Ctx;
 use super::dag::{run_dag, Frame};
-use super::prepare::{ArtifactIndex, Source, Unit};
+use super::execution::{Execute, Outcome};
+use super::prepare::Unit;
 use super::progress::Progress;
-use super::step::Outcome;
 use super::subst::substitute;
 use super::summary::StepStatus;
-use super::workdir::Collected;
+use super::values::Collected;
+use super::values::{ArtifactIndex, Source};
 
-/// Runs `unit` (whose template is a DAG or steps template) to its end.
-pub(crate) fn run(ctx: &Ctx, unit: &Unit) -> Outcome {
+/// Runs `unit` (whose template is a DAG or steps template) to its end, each of its executions
+/// with `execute`.
+pub(crate) fn run(ctx: &Ctx, unit: &Unit, execute: Execute) -> Outcome {
     let fail = |e: String| {
         Outcome::not_run(
             StepStatus::Failed,
@@ -63,6 +65,7 @@ pub(crate) fn run(ctx: &Ctx, unit: &Unit) -> Outcome {
         frame,
         unit.exit_handler,
         &mut progress,
+        execute,
     );
     let mut children = std::mem::take(&mut result.steps);
     for child in &mut children {

@@ -7,21 +7,9 @@ use super::context::Ctx;
 use super::items::Item;
 use super::store::Stored;
 use super::subst::{substitute, Scope};
+use super::values::{ArtifactIndex, Source};
 use super::when;
 use crate::argo::{Artifact, DagTask, Template};
-
-/// Where an input artifact comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Source {
-    /// One stored artifact.
-    Stored(Stored),
-    /// Every artifact under a repository key prefix, by relative name.
-    Gathered(Vec<(String, Stored)>),
-    /// Inline content.
-    Raw(String),
-    /// A path inside another source (an argument's `subPath`).
-    Sub(Box<Source>, String),
-}
 
 /// One execution, ready for a worker.
 #[derive(Debug, Clone)]
@@ -56,10 +44,6 @@ pub(crate) enum Prepared<'w> {
     /// Resolution failed: the task errors with this message.
     Error(String),
 }
-
-/// Artifacts a DAG can pass on, by the reference naming them without braces
-/// (`tasks.T.outputs.artifacts.A`, `steps.S.outputs.artifacts.A`, `inputs.artifacts.A`).
-pub(crate) type ArtifactIndex = BTreeMap<String, Source>;
 
 /// Resolves one execution of `task`. `scope` holds workflow and upstream task variables.
 pub(crate) fn prepare<'w>(

@@ -1,354 +1,33 @@
-//! One execution of a container template: template-level substitution, the cache, attempts
-//! with retries and timeout, and output collection.
+//! One execution of a container template (a pod): the cache, attempts with retries and
+//! timeout, and recording what it produced.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-use sha2::{Digest, Sha256};
-
-use super::cache::{self, Entry};
+use super::attempt::attempt;
+use super::cache::Entry;
 use super::context::Ctx;
-use super::duration;
-use super::exec::{self, RetryPlan};
-use super::mirror;
-use super::prepare::{source, ArtifactIndex, Source, Unit};
-use super::store::hex;
-use super::subst::{substitute, Scope};
+use super::exec;
+use super::execution::{Hooks, Outcome};
+use super::prepare::Unit;
+use super::remote::StoreError;
+use super::resolve::{resolve, Resolved};
 use super::summary::StepStatus;
-use super::workdir::{self, Collected};
-use crate::external::HookError;
+use super::values::Collected;
+use super::workdir;
 
-/// How one execution ended.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Outcome {
-    /// Succeeded, Cached, Failed or Skipped.
-    pub status: StepStatus,
-    /// A runner error rather than a step failure (Argo's `Error`).
-    pub errored: bool,
-    /// Processes started.
-    pub attempts: u32,
-    /// Wall time.
-    pub duration: Duration,
-    /// Log of the last attempt.
-    pub log: Option<PathBuf>,
-    /// Outputs.
-    pub collected: Collected,
-    /// Error line, or why it did not run.
-    pub message: Option<String>,
-    /// The executions of a nested DAG or steps template, in finishing order.
-    pub children: Vec<super::summary::StepRecord>,
-    /// The failed nodes under a nested DAG or steps template.
-    pub failures: Vec<super::failures::Failure>,
-}
-
-impl Outcome {
-    /// An execution that never started a process.
-    pub(crate) fn not_run(status: StepStatus, message: String) -> Self {
-        Outcome {
-            status,
-            errored: status == StepStatus::Failed,
-            attempts: 0,
-            duration: Duration::ZERO,
-            log: None,
-            collected: Collected::default(),
-            message: Some(message),
-            children: Vec::new(),
-            failures: Vec::new(),
-        }
-    }
-
-    /// A successful execution.
-    pub(crate) fn succeeded(status: StepStatus, attempts: u32, collected: Collected) -> Self {
-        Outcome {
-            status,
-            errored: false,
-            attempts,
-            duration: Duration::ZERO,
-            log: None,
-            collected,
-            message: None,
-            children: Vec::new(),
-            failures: Vec::new(),
-        }
-    }
-}
-
-/// Everything resolved before the first attempt.
-pub(crate) struct Resolved {
-    /// Variables the template sees.
-    pub scope: Scope,
-    /// Input artifacts: the path each is placed at and where it comes from.
-    pub inputs: Vec<(String, Source)>,
-    /// The main container's `command`, substituted.
-    pub command: Vec<String>,
-    /// Its `args`, substituted.
-    pub args: Vec<String>,
-    /// A script template's `source`, substituted.
-    pub source: Option<String>,
-    /// The variables its template declares, resolved.
-    pub env: Vec<(String, String)>,
-    /// Its `retryStrategy`.
-    pub retry: RetryPlan,
-    /// Its `timeout`.
-    pub timeout: Option<Duration>,
-    /// Its cache key.
-    pub key: String,
-}
-
-/// What a step tells its scheduler while it runs.
-pub(crate) struct Hooks<'h> {
-    /// Called before attempt `n` starts.
-    pub on_attempt: &'h dyn Fn(u32),
-    /// Spends a retry's backoff (the scheduler gives the step's slot to another meanwhile,
-    /// and the step waits for one again before its next attempt).
-    pub backoff: &'h dyn Fn(std::time::Duration),
-}
-
-/// Runs one execution to its end.
+/// Runs one execution of a container template to its end (its duration is the caller's).
 pub(crate) fn execute(ctx: &Ctx, unit: &Unit, hooks: &Hooks) -> Outcome {
-    let started = Instant::now();
-    if unit.template.main_container().is_none() {
-        let mut outcome = super::nested::run(ctx, unit);
-        outcome.duration = started.elapsed();
-        return outcome;
-    }
-    let mut outcome = match resolve(ctx, unit) {
+    match resolve(ctx, unit) {
         Ok(resolved) => run(ctx, unit, &resolved, hooks),
         Err(e) => Outcome::not_run(
             StepStatus::Failed,
             format!("task `{}` failed: {e}", unit.label),
         ),
-    };
-    outcome.duration = started.elapsed();
-    outcome
-}
-
-fn resolve(ctx: &Ctx, unit: &Unit) -> Result<Resolved, String> {
-    let template = unit.template;
-    let mut scope = unit.workflow.clone();
-    let mut input_values = BTreeMap::new();
-    let mut fingerprints = BTreeMap::new();
-    let declared = template.inputs.clone().unwrap_or_default();
-    let external = component_name(template).and_then(|c| ctx.external.get(c));
-    for p in &declared.parameters {
-        // A template's own value or default may reference variables (`{{workflow.*}}`).
-        let own = match p.value.as_ref().or(p.default.as_ref()) {
-            Some(v) => Some(substitute(v, &scope)?),
-            None => None,
-        };
-        let from_map = match p
-            .value_from
-            .as_ref()
-            .and_then(|f| f.config_map_key_ref.as_ref())
-        {
-            Some(r) if !unit.params.contains_key(&p.name) => super::pod_env::key(
-                "ConfigMap",
-                "--configmaps",
-                ctx.options.configmaps.as_deref(),
-                &r.name,
-                &r.key,
-                r.optional == Some(true),
-            )
-            .map_err(|e| format!("input parameter `{}`: {e}", p.name))?,
-            _ => None,
-        };
-        let mut value = unit
-            .params
-            .get(&p.name)
-            .or(from_map.as_ref())
-            .or(own.as_ref())
-            .ok_or_else(|| format!("input parameter `{}` has no value", p.name))?
-            .clone();
-        if let Some(hook) = external.and_then(|e| e.get(&p.name)) {
-            // Outside data: a relative reference resolves against where the run started, and
-            // what the data holds now is part of the cache key.
-            let bad = |e: HookError| format!("input parameter `{}` = `{value}`: {e}", p.name);
-            value = hook.resolve(&value, &ctx.options.base_dir).map_err(bad)?;
-            let bad = |e: HookError| format!("input parameter `{}` = `{value}`: {e}", p.name);
-            if let Some(fp) = hook.fingerprint(&value).map_err(bad)? {
-                fingerprints.insert(p.name.clone(), fp);
-            }
-        }
-        scope.set(format!("inputs.parameters.{}", p.name), &value);
-        input_values.insert(p.name.clone(), value);
     }
-    for a in &declared.artifacts {
-        if let Some(path) = &a.path {
-            scope.set(format!("inputs.artifacts.{}.path", a.name), path);
-        }
-    }
-    // `{{outputs.artifacts.A.path}}` and `{{outputs.parameters.P.path}}`
-    // (`workflow/controller/operator.go`, `substituteParams` of a pod's template).
-    for o in template.outputs.iter() {
-        for a in &o.artifacts {
-            if let Some(path) = &a.path {
-                scope.set(format!("outputs.artifacts.{}.path", a.name), path);
-            }
-        }
-        for p in &o.parameters {
-            if let Some(path) = p.value_from.as_ref().and_then(|f| f.path.as_ref()) {
-                scope.set(format!("outputs.parameters.{}.path", p.name), path);
-            }
-        }
-    }
-    let mut inputs = Vec::new();
-    let mut digests = BTreeMap::new();
-    for a in &declared.artifacts {
-        let found = match unit.artifacts.get(&a.name) {
-            Some(s) => Some(s.clone()),
-            None if a.has_location() => source(ctx, a, &scope, &ArtifactIndex::new())
-                .map_err(|e| format!("input artifact `{}`: {e}", a.name))?,
-            None if a.optional == Some(true) => None,
-            None => return Err(format!("input artifact `{}` was not passed", a.name)),
-        };
-        let Some(found) = found else { continue };
-        let path = a
-            .path
-            .clone()
-            .ok_or_else(|| format!("input artifact `{}` has no path", a.name))?;
-        digests.insert(a.name.clone(), digest_of(&found));
-        inputs.push((path, found));
-    }
-    let container = template.main_container().cloned().unwrap_or_default();
-    let all = |list: &[String]| {
-        list.iter()
-            .map(|a| substitute(a, &scope))
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let args = all(&container.args)?;
-    let command = all(&container.command)?;
-    let source = match &template.script {
-        Some(s) => Some(substitute(&s.source, &scope)?),
-        None => None,
-    };
-    let env = declared_env(&container, &scope, &ctx.key_sources())?;
-    let mut retry_strategy = template.retry_strategy.clone();
-    if let Some(rs) = &mut retry_strategy {
-        for field in [&mut rs.limit, &mut rs.expression].into_iter().flatten() {
-            *field = substitute(field, &scope)?;
-        }
-    }
-    let retry = RetryPlan::from_strategy(retry_strategy.as_ref())?;
-    let timeout = timeout(ctx, template, &scope)?;
-    let key = cache::key(
-        template,
-        &input_values,
-        &fingerprints,
-        &digests,
-        &serde_json::json!({ "args": args, "env": env }),
-        &ctx.binary_digest,
-    );
-    Ok(Resolved {
-        scope,
-        inputs,
-        command,
-        args,
-        source,
-        env,
-        retry,
-        timeout,
-        key,
-    })
-}
-
-/// A container's declared `env` as its pod has it: values substituted, Secret and ConfigMap
-/// keys from the sources the user named (an optional one that is absent stays unset).
-pub(crate) fn declared_env(
-    container: &crate::argo::Container,
-    scope: &super::subst::Scope,
-    sources: &super::pod_env::KeySources,
-) -> Result<Vec<(String, String)>, String> {
-    let mut env = Vec::new();
-    for e in &container.env {
-        match (&e.value, &e.value_from) {
-            (Some(v), _) => env.push((e.name.clone(), substitute(v, scope)?)),
-            // As in a pod: the key comes from the sources the user named, or not at all.
-            (None, Some(from)) => {
-                if let Some(value) = sources.resolve(&e.name, from)? {
-                    env.push((e.name.clone(), value));
-                }
-            }
-            (None, None) => env.push((e.name.clone(), String::new())),
-        }
-    }
-    Ok(env)
-}
-
-/// The component a template runs: its container args start `component <name>`.
-fn component_name(template: &crate::argo::Template) -> Option<&str> {
-    match template.container.as_ref()?.args.as_slice() {
-        [first, name, ..] if first == "component" => Some(name),
-        _ => None,
-    }
-}
-
-fn digest_of(source: &Source) -> String {
-    match source {
-        Source::Stored(s) => s.digest.clone(),
-        Source::Gathered(members) => cache::gathered_digest(members),
-        Source::Raw(data) => hex(&Sha256::digest(data.as_bytes())),
-        Source::Sub(inner, path) => hex(&Sha256::digest(
-            format!("{}/{path}", digest_of(inner)).as_bytes(),
-        )),
-    }
-}
-
-fn timeout(
-    ctx: &Ctx,
-    template: &crate::argo::Template,
-    scope: &Scope,
-) -> Result<Option<Duration>, String> {
-    let mut limit: Option<Duration> = None;
-    let mut tighten = |d: Duration| limit = Some(limit.map_or(d, |l| l.min(d)));
-    if let Some(t) = &template.timeout {
-        tighten(duration::parse(&substitute(t, scope)?).map_err(|e| format!("timeout: {e}"))?);
-    }
-    if let Some(t) = &template.active_deadline_seconds {
-        let text = substitute(t, scope)?;
-        let secs: u64 = text
-            .trim()
-            .parse()
-            .map_err(|_| format!("activeDeadlineSeconds `{text}` is not a number of seconds"))?;
-        tighten(Duration::from_secs(secs));
-    }
-    if let Some(deadline) = ctx.deadline {
-        tighten(deadline.saturating_duration_since(Instant::now()));
-    }
-    Ok(limit)
 }
 
 fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
     if unit.cache && !ctx.options.no_cache {
-        if let Some(hit) = mirror::cached(&ctx.store, ctx.options.remote.as_deref(), &r.key) {
-            match workdir::output_keys(unit.template, &r.scope) {
-                Ok(keys) => {
-                    if let Some(remote) = &ctx.options.remote {
-                        // A local hit the remote copy may lack (uploads are skipped for blobs
-                        // it has).
-                        if let Err(e) = mirror::push(&ctx.store, remote.as_ref(), &hit, true) {
-                            return Outcome::not_run(
-                                StepStatus::Failed,
-                                upload_error(ctx, unit, &e),
-                            );
-                        }
-                    }
-                    let collected = Collected {
-                        parameters: hit.parameters,
-                        artifacts: hit.artifacts,
-                        keys,
-                        ..Collected::default()
-                    };
-                    register_keys(ctx, &collected);
-                    return Outcome::succeeded(StepStatus::Cached, 0, collected);
-                }
-                Err(e) => {
-                    return Outcome::not_run(
-                        StepStatus::Failed,
-                        format!("task `{}` failed: {e}", unit.label),
-                    )
-                }
-            }
+        if let Some(hit) = ctx.store.lookup(&r.key) {
+            return reuse(ctx, unit, r, hit);
         }
     }
     let logs = ctx.run_dir.join("logs");
@@ -356,7 +35,7 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
         // One of the workflow's pod slots while the attempt runs, none during a backoff.
         let _pod = ctx.pods.acquire();
         (hooks.on_attempt)(n);
-        super::attempt::attempt(ctx, unit, r, n)
+        attempt(ctx, unit, r, n)
     });
     let log = exec::log_path(&logs, &unit.label, attempts);
     match result {
@@ -401,6 +80,27 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
     }
 }
 
+/// A cache hit: the step's recorded outputs, without running it (the store's remote copy gets
+/// what it lacks of them).
+fn reuse(ctx: &Ctx, unit: &Unit, r: &Resolved, hit: Entry) -> Outcome {
+    let fail = |message| Outcome::not_run(StepStatus::Failed, message);
+    let keys = match workdir::output_keys(unit.template, &r.scope) {
+        Ok(keys) => keys,
+        Err(e) => return fail(format!("task `{}` failed: {e}", unit.label)),
+    };
+    if let Err(e) = ctx.store.reuse(&hit) {
+        return fail(upload_error(ctx, unit, &e));
+    }
+    let collected = Collected {
+        parameters: hit.parameters,
+        artifacts: hit.artifacts,
+        keys,
+        ..Collected::default()
+    };
+    register_keys(ctx, &collected);
+    Outcome::succeeded(StepStatus::Cached, 0, collected)
+}
+
 fn register_keys(ctx: &Ctx, collected: &Collected) {
     let mut keys = ctx.keys.lock().unwrap_or_else(|e| e.into_inner());
     for (name, key) in &collected.keys {
@@ -410,8 +110,8 @@ fn register_keys(ctx: &Ctx, collected: &Collected) {
     }
 }
 
-/// Records a successful step: its cache entry (when the step is cached) and, with a remote
-/// store, the upload of its outputs. A failed upload fails the step (the outputs stay local).
+/// Records a successful step in the store: its cache entry (when the step is cached) and its
+/// outputs. A failed upload to the store's remote copy fails the step (the outputs stay local).
 fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) -> Result<(), String> {
     let entry = Entry {
         key: r.key.clone(),
@@ -420,22 +120,15 @@ fn save(ctx: &Ctx, unit: &Unit, r: &Resolved, collected: &Collected) -> Result<(
         artifacts: collected.artifacts.clone(),
         keys: collected.keys.clone(),
     };
-    if unit.cache {
-        if let Err(e) = cache::save(&ctx.store, &entry) {
-            tracing::warn!(task = %unit.label, "cannot write the cache entry: {e}");
-        }
-    }
-    match &ctx.options.remote {
-        Some(remote) => mirror::push(&ctx.store, remote.as_ref(), &entry, unit.cache)
-            .map_err(|e| upload_error(ctx, unit, &e)),
-        None => Ok(()),
-    }
+    ctx.store
+        .record(&entry, unit.cache)
+        .map_err(|e| upload_error(ctx, unit, &e))
 }
 
-fn upload_error(ctx: &Ctx, unit: &Unit, error: &str) -> String {
+fn upload_error(ctx: &Ctx, unit: &Unit, error: &StoreError) -> String {
     format!(
         "task `{}`: its outputs could not be uploaded (they are kept in {}): {error}",
         unit.label,
-        ctx.store.root().display()
+        ctx.store.local().root().display()
     )
 }

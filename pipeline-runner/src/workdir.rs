@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::prepare::Source;
-use super::store::{Store, Stored};
+use super::store::Store;
 use super::subst::{substitute, Scope};
+use super::values::{Collected, Source};
 use crate::argo::contract::SCRATCH;
 use crate::argo::Template;
 
@@ -107,22 +107,6 @@ pub(crate) fn materialize(store: &Store, source: &Source, dest: &Path) -> std::i
             std::fs::write(dest, data)
         }
     }
-}
-
-/// What a successful attempt produced.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Collected {
-    /// Output parameters.
-    pub parameters: BTreeMap<String, String>,
-    /// Output artifacts.
-    pub artifacts: BTreeMap<String, Stored>,
-    /// Resolved repository keys of artifacts that declare `s3.key`.
-    pub keys: BTreeMap<String, String>,
-    /// `outputs.result`: what the process wrote on stdout, one trailing newline trimmed, the
-    /// last 256 kB (`workflow/executor/executor.go` `CaptureScriptResult`, lines 929-967).
-    pub result: Option<String>,
-    /// `outputs.exitCode` (`workflow/controller/operator.go` line 1616).
-    pub exit_code: Option<String>,
 }
 
 /// Reads the template's outputs from `work` (a container path maps to a local one with

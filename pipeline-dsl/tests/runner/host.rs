@@ -38,10 +38,7 @@ pub const ALL: &[(&str, fn())] = &[
 /// its init container's variables nor `ARGO_TEMPLATE` (the default, legacy pod layout stages
 /// the template in a file: `workflowpod_layout.go` lines 90-93).
 fn an_init_container_has_its_own_env_name_and_argo_template() {
-    if !have_bwrap() {
-        return;
-    }
-    let env = Env::new();
+    let Some(env) = sandbox() else { return };
     let s = run_host(
         &env,
         r#"
@@ -81,9 +78,10 @@ fn an_init_container_has_its_own_env_name_and_argo_template() {
     );
 }
 
-/// `false` (after saying so) when bubblewrap is missing; under `REQUIRE_SERVICES=1` (as
-/// scripts/test.sh runs) a missing `bwrap` fails the test instead.
-fn have_bwrap() -> bool {
+/// A fresh test environment for a run in the sandbox, or `None` (after saying so) when
+/// bubblewrap is missing; under `REQUIRE_SERVICES=1` (as scripts/test.sh runs) a missing
+/// `bwrap` fails the test instead.
+fn sandbox() -> Option<Env> {
     let found = std::env::var_os("PATH")
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("bwrap").is_file()));
     if !found {
@@ -93,7 +91,7 @@ fn have_bwrap() -> bool {
         );
         eprintln!("skipped: bubblewrap (`bwrap`) is not installed");
     }
-    found
+    found.then(Env::new)
 }
 
 fn host_options(env: &Env) -> RunOptions {
@@ -116,10 +114,7 @@ fn run_host(env: &Env, templates: &str) -> RunSummary {
 /// the next step at its declared input path; the host filesystem is read-only; a step sees
 /// only its declared environment.
 fn host_executor_runs_scripts_and_containers_in_a_sandbox() {
-    if !have_bwrap() {
-        return;
-    }
-    let env = Env::new();
+    let Some(env) = sandbox() else { return };
     let outside = env.path("outside.txt");
     let s = run_host(
         &env,
@@ -204,10 +199,7 @@ fn host_executor_runs_scripts_and_containers_in_a_sandbox() {
 /// over the JSON list an earlier step printed; a fan-out's `outputs.result` is the JSON list of
 /// its items' results (`operator.go` lines 3780-3790).
 fn host_outputs_result_exit_code_and_with_param() {
-    if !have_bwrap() {
-        return;
-    }
-    let env = Env::new();
+    let Some(env) = sandbox() else { return };
     let s = run_host(
         &env,
         r#"
@@ -293,10 +285,7 @@ spec:
 /// `SecretVolumeSource.defaultMode`); a required one that is not at hand stops the run before
 /// any step, naming it.
 fn secret_and_configmap_volumes_are_mounted_read_only() {
-    if !have_bwrap() {
-        return;
-    }
-    let env = Env::new();
+    let Some(env) = sandbox() else { return };
     let secrets = env.path("secrets");
     let configmaps = env.path("configmaps");
     std::fs::create_dir_all(secrets.join("db")).unwrap();

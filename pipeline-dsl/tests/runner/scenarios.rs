@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use pipeline_dsl::argo::{DagTask, Workflow};
 use pipeline_dsl::prelude::*;
 use pipeline_dsl::runner::{run, RunnerError, StepStatus, WorkflowStatus};
 
@@ -80,11 +81,7 @@ fn gated_pipeline(env: &Env) -> pipeline_dsl::argo::Workflow {
     p.add(Announce {
         url: published.url.into(),
     });
-    p.on_exit(Report {
-        status: p.workflow_status(),
-        failures: p.workflow_failures(),
-        out: env.path("exit.txt").display().to_string().into(),
-    });
+    report_on_exit(&p, env);
     env.compile(&p)
 }
 
@@ -258,6 +255,16 @@ fn exhausted_retries_fail_the_step() {
     );
 }
 
+/// The exit handler of the gated and failing pipelines: `report` writes the workflow's status
+/// and failures to `exit.txt`.
+fn report_on_exit(p: &Pipeline, env: &Env) {
+    p.on_exit(Report {
+        status: p.workflow_status(),
+        failures: p.workflow_failures(),
+        out: env.path("exit.txt").display().to_string().into(),
+    });
+}
+
 fn failing_pipeline(env: &Env) -> pipeline_dsl::argo::Workflow {
     let p = pipeline("failing");
     let boomed = p.add(Boom {
@@ -269,11 +276,7 @@ fn failing_pipeline(env: &Env) -> pipeline_dsl::argo::Workflow {
     });
     let made = p.add(Make { n: 3.into() });
     p.add(Total { rows: made.rows });
-    p.on_exit(Report {
-        status: p.workflow_status(),
-        failures: p.workflow_failures(),
-        out: env.path("exit.txt").display().to_string().into(),
-    });
+    report_on_exit(&p, env);
     env.compile(&p)
 }
 
@@ -505,18 +508,17 @@ fn killed_run_resumes_from_the_cache() {
     assert_eq!(s.step("total").unwrap().parameters["sum"], "6");
 }
 
+/// Task `name` of the `main` DAG template, to edit.
+fn main_task<'w>(wf: &'w mut Workflow, name: &str) -> &'w mut DagTask {
+    let main = wf.spec.templates.iter_mut().find(|t| t.name == "main");
+    let dag = main.and_then(|t| t.dag.as_mut()).expect("a main DAG");
+    dag.tasks.iter_mut().find(|t| t.name == name).expect(name)
+}
+
 fn bad_when_fails_the_task() {
     let env = Env::new();
     let mut wf = chain(&env);
-    let main = wf
-        .spec
-        .templates
-        .iter_mut()
-        .find(|t| t.name == "main")
-        .unwrap();
-    let dag = main.dag.as_mut().unwrap();
-    let total = dag.tasks.iter_mut().find(|t| t.name == "total").unwrap();
-    total.when = Some("{{workflow.name}} >>= 3".into());
+    main_task(&mut wf, "total").when = Some("{{workflow.name}} >>= 3".into());
     let s = run(&wf, &env.options()).unwrap();
     assert_eq!(s.status, WorkflowStatus::Failed);
     assert_eq!(statuses(&s, "total"), [StepStatus::Failed]);
@@ -531,20 +533,7 @@ fn bad_when_fails_the_task() {
 fn with_param_fans_out_a_json_list() {
     let env = Env::new();
     let mut wf = chain(&env);
-    let main = wf
-        .spec
-        .templates
-        .iter_mut()
-        .find(|t| t.name == "main")
-        .unwrap();
-    let fit = main
-        .dag
-        .as_mut()
-        .unwrap()
-        .tasks
-        .iter_mut()
-        .find(|t| t.name == "fit")
-        .unwrap();
+    let fit = main_task(&mut wf, "fit");
     fit.with_items.clear();
     fit.with_param = Some(
         r#"[{"key": "a", "value": 1}, {"key": "b", "value": 3}, {"key": "c", "value": 4}]"#.into(),
