@@ -31,8 +31,9 @@
 //! pipeline_dsl::external_data!(CsvPath);
 //! ```
 
-use crate::param::{decode, encode, ParamError, Parameter};
-use crate::runtime::BoxError;
+use crate::context::BoxError;
+use crate::param::{decode, encode, ParamError, ParamType, Parameter};
+use crate::spec::ParamSpec;
 use std::any::TypeId;
 use std::path::{Path, PathBuf};
 
@@ -108,12 +109,26 @@ impl ExternalDataHook {
     }
 }
 
+impl ParamSpec {
+    /// The [`ExternalData`] hooks of the parameter's type, if it names outside data.
+    pub fn external(&self) -> Option<&'static ExternalDataHook> {
+        ExternalDataHook::find(self.type_id)
+    }
+}
+
+impl ParamType {
+    /// The [`ExternalData`] hooks of the type, if it has them.
+    pub fn external(&self) -> Option<&'static ExternalDataHook> {
+        ExternalDataHook::find(self.type_id)
+    }
+}
+
 /// The local runner's view of [`ExternalDataHook`]s: every registered component's hooks,
 /// submitted as one [`ExternalParamSource`](pipeline_runner::external::ExternalParamSource).
 #[cfg(feature = "runner")]
 mod runner_hooks {
     use super::ExternalDataHook;
-    use crate::runtime::BoxError;
+    use crate::context::BoxError;
     use pipeline_runner::external::{ExternalParam, ExternalParamSource, ExternalParams};
     use std::path::Path;
 

@@ -46,22 +46,16 @@ pub mod artifact;
 pub mod build;
 #[cfg(feature = "runner")]
 pub mod cli;
-#[cfg(feature = "runner")]
-mod cli_main;
-#[cfg(feature = "runner")]
-mod cli_outcome;
-#[cfg(feature = "runner")]
-mod cli_run;
-#[cfg(feature = "runner")]
-mod cli_store;
 pub mod compile;
 pub mod component;
+mod context;
 pub mod external;
 pub mod options;
 pub mod outputs;
 pub mod param;
 pub mod pipeline;
 pub mod runtime;
+mod spec;
 
 /// The Argo Workflows model, emitter, validator and expression language (the `pipeline-argo` crate).
 pub use pipeline_argo as argo;
@@ -71,9 +65,9 @@ pub use pipeline_runner as runner;
 
 pub use artifact::{Artifact, ArtifactError};
 #[cfg(feature = "runner")]
-pub use cli_outcome::{NotRun, Published, RunOutcome};
+pub use cli::outcome::{NotRun, Published, RunOutcome};
 #[cfg(feature = "runner")]
-pub use cli_run::{RunArgs, RunFailure};
+pub use cli::run::{RunArgs, RunFailure};
 pub use component::{
     Bindings, Component, ComponentSpec, DuplicateComponent, OutputKind, OutputSpec, Registration,
 };

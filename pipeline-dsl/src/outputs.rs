@@ -2,9 +2,9 @@
 //! pipeline builder hands out for them.
 
 use crate::artifact::{Artifact, ArtifactError};
-use crate::component::{OutputKind, OutputSpec};
 use crate::param::{encode, Parameter};
 use crate::pipeline::{ArtifactSource, OutputRef, TaskId};
+use crate::spec::{OutputKind, OutputSpec};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};

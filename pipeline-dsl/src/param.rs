@@ -85,7 +85,7 @@ pub struct ParamType {
     name: &'static str,
     from_json: fn(&str, serde_json::Value) -> Result<String, ParamError>,
     from_text: fn(&str, &str) -> Result<String, ParamError>,
-    type_id: std::any::TypeId,
+    pub(crate) type_id: std::any::TypeId,
 }
 
 impl std::fmt::Debug for ParamType {
@@ -119,11 +119,6 @@ impl ParamType {
     /// Checks parameter text (from the command line); returns it in canonical form.
     pub fn check_text(&self, name: &str, text: &str) -> Result<String, ParamError> {
         (self.from_text)(name, text)
-    }
-
-    /// The [`ExternalData`](crate::external::ExternalData) hooks of the type, if it has them.
-    pub fn external(&self) -> Option<&'static crate::external::ExternalDataHook> {
-        crate::external::ExternalDataHook::find(self.type_id)
     }
 }
 

@@ -43,6 +43,21 @@ fn titanic(moto: &Moto, cwd: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// `titanic run` on the store `s3://runs/titanic`, reading `s3://data/titanic/train.csv`, then
+/// `extra`. The steps read the S3 settings from the Secret `mlops-titanic-s3`, one key per
+/// variable: `--secrets-from-env` resolves its keys from the variables moto set.
+fn run_on_s3(moto: &Moto, cwd: &Path, extra: &[&str]) -> (bool, String) {
+    let args = [
+        "run",
+        "--secrets-from-env",
+        "--artifacts",
+        "s3://runs/titanic",
+        "--param",
+        "source=s3://data/titanic/train.csv",
+    ];
+    titanic(moto, cwd, &[&args[..], extra].concat())
+}
+
 #[test]
 fn client_puts_gets_and_names_what_is_wrong() {
     let Some(moto) = Moto::moto() else { return };
@@ -97,20 +112,9 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
     }
     s3.put(&url("s3://data/titanic/train.csv"), &train_csv())
         .unwrap();
-    // The steps read the S3 settings from the Secret `mlops-titanic-s3`, one key per
-    // variable: `--secrets-from-env` resolves its keys from the variables moto set.
-    let args = [
-        "run",
-        "--secrets-from-env",
-        "--artifacts",
-        "s3://runs/titanic",
-        "--param",
-        "source=s3://data/titanic/train.csv",
-        "--param",
-        "model_target=s3://models/titanic/model.json",
-    ];
+    let args = ["--param", "model_target=s3://models/titanic/model.json"];
     let first = tempfile::tempdir().unwrap();
-    let (ok, log) = titanic(&moto, first.path(), &args);
+    let (ok, log) = run_on_s3(&moto, first.path(), &args);
     assert!(ok, "{log}");
 
     let model = s3.get(&url("s3://models/titanic/model.json")).unwrap();
@@ -157,7 +161,7 @@ fn pipeline_reads_s3_stores_artifacts_in_s3_and_publishes_the_model() {
 
     // A second machine (an empty local copy) reuses every step from S3 alone.
     let second = tempfile::tempdir().unwrap();
-    let (ok, log) = titanic(&moto, second.path(), &args);
+    let (ok, log) = run_on_s3(&moto, second.path(), &args);
     assert!(ok, "{log}");
     let (_, summary) = only_run(&second.path().join("artifacts/s3/runs/titanic"));
     let statuses: Vec<(&str, &str)> = summary["steps"]
@@ -300,20 +304,7 @@ fn store_verify_and_gc_work_on_an_s3_store_and_lose_nothing_a_kept_run_uses() {
         .unwrap();
     let run = |cwd: &Path, threshold: &str| {
         let threshold = format!("threshold={threshold}");
-        let args = [
-            "run",
-            "--secrets-from-env",
-            "--artifacts",
-            "s3://runs/titanic",
-            "--param",
-            FAST,
-        ];
-        let source = ["--param", "source=s3://data/titanic/train.csv"];
-        titanic(
-            &moto,
-            cwd,
-            &[&args[..], &source, &["--param", &threshold]].concat(),
-        )
+        run_on_s3(&moto, cwd, &["--param", FAST, "--param", &threshold])
     };
     let store = |args: &[&str]| {
         let dir = tempfile::tempdir().unwrap();

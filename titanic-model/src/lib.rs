@@ -21,6 +21,7 @@ pub mod params;
 pub mod passenger;
 pub mod prepared;
 pub mod rng;
+pub mod spread;
 pub mod title;
 pub mod validation;
 

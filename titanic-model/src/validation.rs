@@ -2,8 +2,8 @@
 //! development rows (mean and spread over fold seeds) and one score on a Kaggle-like held-out
 //! part, each with every `test.csv` field and with the demo's request fields only.
 
-use crate::card::Spread;
 use crate::metrics::{brier, roc_auc, ConfusionMatrix, MetricsError, MetricsSummary};
+use crate::spread::Spread;
 use serde::{Deserialize, Serialize};
 
 /// Accuracy (threshold 0.5), ROC AUC and Brier score of one set of predictions.

@@ -7,6 +7,8 @@ use crate::source::{Loaded, ModelSource};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+pub use crate::envelope::DEMO_MODEL;
+
 /// What every handler can reach.
 pub struct App {
     model: RwLock<Arc<Loaded>>,
@@ -23,9 +25,6 @@ pub struct App {
     /// Time a request's body may take to arrive.
     pub body_timeout: Duration,
 }
-
-/// The `metadata.model` of the demo's envelope.
-pub const DEMO_MODEL: &str = "mlops-titanic";
 
 impl App {
     /// State serving `loaded`.

@@ -1,49 +1,13 @@
 //! The demo's contract: `POST /predict` (one passenger) and `POST /predict/batch` (an array),
 //! answered with the `data` / `error` / `metadata` envelope.
 
-use crate::app::DEMO_MODEL;
 use crate::beacon::Json;
 use crate::fields::{describe, passenger_from_object, FieldError};
 use crate::source::Loaded;
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-/// One prediction in the envelope's `data`.
-#[derive(Serialize, JsonSchema, Debug, PartialEq)]
-pub struct Prediction {
-    /// Probability that the passenger survives (mean over the model's ensemble).
-    #[serde(rename = "SurvivalChance")]
-    pub survival_chance: f64,
-    /// The request's `PassengerId`, if it had one.
-    #[serde(rename = "PassengerId")]
-    pub passenger_id: Option<u64>,
-    /// The request's `Name`, if it had one.
-    #[serde(rename = "Name")]
-    pub name: Option<String>,
-}
-
-/// The demo's response envelope.
-#[derive(Serialize, JsonSchema, Debug)]
-pub struct Envelope<T> {
-    /// The prediction(s); `null` on error.
-    pub data: Option<T>,
-    /// What is wrong with the request (naming every bad field); `null` on success.
-    pub error: Option<String>,
-    /// How and by which model the request was answered.
-    pub metadata: Metadata,
-}
-
-/// The envelope's `metadata`.
-#[derive(Serialize, JsonSchema, Debug)]
-pub struct Metadata {
-    /// Milliseconds spent answering.
-    pub execution_time: f64,
-    /// Always `mlops-titanic`.
-    pub model: &'static str,
-    /// Version of the model that answered (digest of its bundle).
-    pub version: String,
-}
+pub use crate::envelope::{Envelope, Metadata, Prediction, DEMO_MODEL};
 
 /// A handler's answer before it is wrapped: status, JSON body, what the beacon records.
 pub struct Answer {

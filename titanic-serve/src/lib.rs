@@ -11,6 +11,7 @@ pub mod beacon;
 pub mod cli;
 pub mod deadline;
 pub mod demo;
+pub mod envelope;
 pub mod fields;
 pub mod metrics;
 pub mod reload;

@@ -1,6 +1,6 @@
 //! `GET /schema`: JSON Schemas (schemars) of the demo routes' requests and responses.
 
-use crate::demo::{Envelope, Prediction};
+use crate::envelope::{Envelope, Prediction};
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 use titanic_model::{ModelBundle, Passenger};

@@ -10,6 +10,22 @@ pub fn base(name: &str) -> Pipeline {
         .command(&["conformance"])
 }
 
+/// `ingest`: the bundled source, `limit` rows.
+pub fn ingested(p: &Pipeline, limit: u64) -> Task<IngestedHandles> {
+    p.add(Ingest {
+        source: Source::Bundled.into(),
+        limit: limit.into(),
+    })
+}
+
+/// [`ingested`] then `featurize`: how most pipelines start.
+pub fn featurized(p: &Pipeline, limit: u64) -> Task<FeaturizedHandles> {
+    let ingested = ingested(p, limit);
+    p.add(Featurize {
+        passengers: ingested.passengers,
+    })
+}
+
 pub fn hyper() -> HyperParams {
     HyperParams {
         depth: 4,
@@ -26,6 +42,51 @@ pub fn folds(n: u32) -> Vec<FoldSpec> {
             label: format!("fold {index}"),
         })
         .collect()
+}
+
+/// The tasks [`modelled`] adds.
+pub struct Modelled {
+    /// `featurize` of the split's training rows.
+    pub featurized: Task<FeaturizedHandles>,
+    /// One `train-fold` per fold.
+    pub trained: FanOut<TrainedHandles>,
+    /// `ensemble` of the fold models.
+    pub ensembled: Task<EnsembledHandles>,
+    /// `evaluate` of the ensemble on the split's validation rows.
+    pub evaluated: Task<EvaluationHandles>,
+}
+
+/// The middle of the Titanic shape: `featurize` the split's training rows, train one model per
+/// fold of [`folds`]`(n)` (the fan-out's options set by `configure`), `ensemble` them and
+/// `evaluate` the ensemble on the split's validation rows.
+pub fn modelled(
+    p: &Pipeline,
+    split: &Task<SplitOutputsHandles>,
+    n: u32,
+    configure: impl FnOnce(Task<TrainedHandles>) -> Task<TrainedHandles>,
+) -> Modelled {
+    let featurized = p.add(Featurize {
+        passengers: split.train,
+    });
+    let trained = p
+        .fan_out(folds(n), |fold| TrainFold {
+            features: featurized.features,
+            fold,
+        })
+        .configure(configure);
+    let ensembled = p.add(Ensemble {
+        models: trained.gather(|o| o.model),
+    });
+    let evaluated = p.add(Evaluate {
+        model: ensembled.model,
+        validation: split.validation,
+    });
+    Modelled {
+        featurized,
+        trained,
+        ensembled,
+        evaluated,
+    }
 }
 
 /// One task, no parameters.
@@ -213,13 +274,7 @@ pub fn after_ordering() -> Pipeline {
 /// A fan-out over a `Vec` of structs, gathered into a `Collection`.
 pub fn fan_out_structs() -> Pipeline {
     let p = base("fan-out-structs");
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 100.into(),
-    });
-    let featurized = p.add(Featurize {
-        passengers: ingested.passengers,
-    });
+    let featurized = featurized(&p, 100);
     let trained = p.fan_out(folds(3), |fold| TrainFold {
         features: featurized.features,
         fold,
@@ -234,13 +289,7 @@ pub fn fan_out_structs() -> Pipeline {
 pub fn fan_out_range() -> Pipeline {
     let p = base("fan-out-range");
     let depth = p.param("depth", 3u32);
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 100.into(),
-    });
-    let featurized = p.add(Featurize {
-        passengers: ingested.passengers,
-    });
+    let featurized = featurized(&p, 100);
     let seeds = p
         .fan_out(0..4u32, |seed| TrainSeed {
             features: featurized.features,
@@ -489,29 +538,18 @@ pub fn diamond() -> Pipeline {
 /// Markdown and Collection.
 pub fn artifact_kinds() -> Pipeline {
     let p = base("artifact-kinds").artifact_repository("artifact-repositories", "default");
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 891.into(),
-    });
+    let ingested = ingested(&p, 891);
     let split = p.add(Split {
         passengers: ingested.passengers,
         validation_fraction: 0.2.into(),
         seed: 42.into(),
     });
-    let featurized = p.add(Featurize {
-        passengers: split.train,
-    });
-    let trained = p.fan_out(folds(2), |fold| TrainFold {
-        features: featurized.features,
-        fold,
-    });
-    let ensembled = p.add(Ensemble {
-        models: trained.gather(|o| o.model),
-    });
-    let evaluated = p.add(Evaluate {
-        model: ensembled.model,
-        validation: split.validation,
-    });
+    let Modelled {
+        featurized,
+        trained,
+        ensembled,
+        evaluated,
+    } = modelled(&p, &split, 2, |t| t);
     p.add(Archive {
         passengers: ingested.passengers,
         featurizer: featurized.featurizer,
@@ -542,13 +580,7 @@ pub fn component_options() -> Pipeline {
 pub fn single_model() -> Pipeline {
     let p = base("single-model");
     let hyper = p.param("hyper", hyper());
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 891.into(),
-    });
-    let featurized = p.add(Featurize {
-        passengers: ingested.passengers,
-    });
+    let featurized = featurized(&p, 891);
     p.add(Train {
         features: featurized.features,
         hyper,
@@ -575,21 +607,12 @@ pub fn titanic_like() -> Pipeline {
         validation_fraction: fraction,
         seed: 42.into(),
     });
-    let featurized = p.add(Featurize {
-        passengers: split.train,
-    });
-    let trained = p
-        .fan_out(folds(5), |fold| TrainFold {
-            features: featurized.features,
-            fold,
-        })
-        .configure(|t| t.retries(2).cpu("1").memory("1Gi").timeout("30m"));
-    let ensembled = p.add(Ensemble {
-        models: trained.gather(|o| o.model),
-    });
-    let evaluated = p.add(Evaluate {
-        model: ensembled.model,
-        validation: split.validation,
+    let Modelled {
+        ensembled,
+        evaluated,
+        ..
+    } = modelled(&p, &split, 5, |t| {
+        t.retries(2).cpu("1").memory("1Gi").timeout("30m")
     });
     p.add(Publish {
         model: ensembled.model,

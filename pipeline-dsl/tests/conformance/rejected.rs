@@ -1,7 +1,7 @@
 //! Wiring Argo cannot run is refused by the compiler with a clear `CompileError`.
 
 use super::components::*;
-use super::pipelines::{base, folds, hyper};
+use super::pipelines::{base, featurized, folds, hyper, ingested};
 use pipeline_dsl::compile::CompileError;
 use pipeline_dsl::prelude::*;
 
@@ -16,13 +16,7 @@ fn compile_error(p: &Pipeline) -> String {
 #[test]
 fn rejects_gathering_from_a_task_that_is_not_a_fan_out() {
     let p = base("bad-gather");
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 10.into(),
-    });
-    let featurized = p.add(Featurize {
-        passengers: ingested.passengers,
-    });
+    let featurized = featurized(&p, 10);
     let trained = p.add(Train {
         features: featurized.features,
         hyper: hyper().into(),
@@ -45,13 +39,7 @@ fn rejects_gathering_from_a_task_that_is_not_a_fan_out() {
 #[test]
 fn rejects_taking_a_fan_out_artifact_directly() {
     let p = base("bad-fan-in");
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 10.into(),
-    });
-    let featurized = p.add(Featurize {
-        passengers: ingested.passengers,
-    });
+    let featurized = featurized(&p, 10);
     let seeds = p.fan_out(0..3u32, |seed| TrainSeed {
         features: featurized.features,
         seed,
@@ -85,10 +73,7 @@ fn rejects_an_exit_task_reading_task_outputs() {
 
     // Artifacts are outputs too.
     let p = base("bad-exit-artifact");
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 1.into(),
-    });
+    let ingested = ingested(&p, 1);
     p.on_exit(Featurize {
         passengers: ingested.passengers,
     });
@@ -102,10 +87,7 @@ fn rejects_an_exit_task_reading_task_outputs() {
 #[test]
 fn rejects_cache_on_a_task_with_artifact_inputs() {
     let p = base("bad-cache");
-    let ingested = p.add(Ingest {
-        source: Source::Bundled.into(),
-        limit: 1.into(),
-    });
+    let ingested = ingested(&p, 1);
     p.add(Featurize {
         passengers: ingested.passengers,
     })

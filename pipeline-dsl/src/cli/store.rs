@@ -1,6 +1,6 @@
 //! `store verify` and `store gc`: the artifact store's maintenance from the command line.
 
-use crate::cli::print_quietly;
+use super::output::print_quietly;
 use crate::runner::{gc, open_remote, verify};
 use std::path::PathBuf;
 

@@ -1,7 +1,56 @@
-//! A pipeline binary's `main` in one call ([`main`]), and the help text that names the
-//! pipeline and its parameters ([`with_pipeline_help`]) for binaries with a CLI of their own.
+//! The command-line kit every pipeline binary shares: `component` (the container entrypoint),
+//! `run`, `compile`, `list`, `describe` and `store`.
+//!
+//! The whole `main` of a pipeline binary can be [`main`]`(pipeline)`, with no clap code of
+//! your own. To add commands of your own, make [`PipelineCommand`] a subcommand of your clap CLI
+//! and hand it to [`PipelineCommand::execute`]: as the `#[command(subcommand)]` field of your
+//! `Parser` (below), or as one variant of your own `Subcommand` enum marked
+//! `#[command(flatten)]` (its commands then sit next to yours). `#[command(flatten)]` on a
+//! *struct field* does not work: `PipelineCommand` is a set of subcommands, not of arguments.
+//! [`with_pipeline_help`] adds the pipeline's title and parameters to your CLI's help.
+//!
+//! ```no_run
+//! use clap::{Parser, Subcommand};
+//! use pipeline_dsl::cli::PipelineCommand;
+//!
+//! /// My pipeline, and a command of my own.
+//! #[derive(Parser)]
+//! struct Cli {
+//!     #[command(subcommand)]
+//!     command: Command,
+//! }
+//!
+//! #[derive(Subcommand)]
+//! enum Command {
+//!     #[command(flatten)]
+//!     Pipeline(PipelineCommand),
+//!     /// Says hello.
+//!     Hello,
+//! }
+//!
+//! # fn pipeline() -> pipeline_dsl::Pipeline { pipeline_dsl::Pipeline::new("demo") }
+//! fn main() -> std::process::ExitCode {
+//!     match Cli::parse().command {
+//!         Command::Pipeline(command) => command.execute(pipeline),
+//!         Command::Hello => {
+//!             println!("hello");
+//!             std::process::ExitCode::SUCCESS
+//!         }
+//!     }
+//! }
+//! ```
 
-use crate::cli::PipelineCommand;
+mod args;
+mod command;
+pub(crate) mod outcome;
+mod output;
+pub(crate) mod run;
+mod store;
+
+pub use args::{CompileArgs, ComponentArgs, Kind};
+pub use command::PipelineCommand;
+pub use output::{print_quietly, render, warnings, write_if_changed};
+
 use crate::pipeline::Pipeline;
 use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;

@@ -1,6 +1,6 @@
 //! `run`: the local runner from the command line, and the parameter file it reads.
 
-use crate::cli_outcome::{exit_code_of_signal, interrupted_line, RunOutcome};
+use super::outcome::{exit_code_of_signal, interrupted_line, RunOutcome};
 use crate::pipeline::Pipeline;
 use crate::runner::{open_remote, run, ObjectStore, RunOptions, RunnerError, WorkflowStatus};
 use crate::runtime::EXIT_INVALID;
@@ -15,7 +15,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
     /// A pipeline parameter value, `NAME=VALUE` (overrides the file).
-    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = super::cli::key_value)]
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = super::args::key_value)]
     pub param: Vec<(String, String)>,
     /// Root of the artifact store, step cache and run directories: a directory, or
     /// `s3://bucket/prefix` (same layout; a local copy is kept under
