@@ -82,6 +82,7 @@ mod progress;
 mod remote;
 mod report;
 mod resolve;
+mod retry;
 mod setup;
 mod slots;
 mod step;

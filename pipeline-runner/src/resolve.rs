@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::cache;
 use super::context::Ctx;
 use super::duration;
-use super::exec::RetryPlan;
+use super::retry::RetryPlan;
 use super::prepare::{source, Unit};
 use super::store::hex;
 use super::subst::{substitute, Scope};

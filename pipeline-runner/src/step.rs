@@ -5,6 +5,7 @@ use super::attempt::attempt;
 use super::cache::Entry;
 use super::context::Ctx;
 use super::exec;
+use super::retry;
 use super::execution::{Hooks, Outcome};
 use super::prepare::Unit;
 use super::remote::StoreError;
@@ -31,7 +32,7 @@ fn run(ctx: &Ctx, unit: &Unit, r: &Resolved, hooks: &Hooks) -> Outcome {
         }
     }
     let logs = ctx.run_dir.join("logs");
-    let (result, attempts) = exec::with_retries(&r.retry, hooks.backoff, |n| {
+    let (result, attempts) = retry::with_retries(&r.retry, hooks.backoff, |n| {
         // One of the workflow's pod slots while the attempt runs, none during a backoff.
         let _pod = ctx.pods.acquire();
         (hooks.on_attempt)(n);
