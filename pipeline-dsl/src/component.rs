@@ -5,7 +5,7 @@
 use crate::context::{RunContext, RunError};
 use crate::outputs::Outputs;
 use crate::param::ValueSource;
-use crate::pipeline::ArtifactSource;
+use crate::refs::ArtifactSource;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

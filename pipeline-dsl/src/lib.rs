@@ -54,6 +54,7 @@ pub mod options;
 pub mod outputs;
 pub mod param;
 pub mod pipeline;
+mod refs;
 pub mod runtime;
 mod spec;
 

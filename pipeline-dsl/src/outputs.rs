@@ -3,7 +3,7 @@
 
 use crate::artifact::{Artifact, ArtifactError};
 use crate::param::{encode, Parameter};
-use crate::pipeline::{ArtifactSource, OutputRef, TaskId};
+use crate::refs::{ArtifactSource, OutputRef, TaskId};
 use crate::spec::{OutputKind, OutputSpec};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;

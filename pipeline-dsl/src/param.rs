@@ -147,7 +147,7 @@ pub enum ValueSource {
     /// A pipeline parameter (`{{workflow.parameters.NAME}}`).
     Pipeline(String),
     /// An output parameter of another task.
-    Output(crate::pipeline::OutputRef),
+    Output(crate::refs::OutputRef),
     /// The current item of a fan-out (`{{item...}}`).
     Item,
     /// A workflow variable such as `workflow.name` or `workflow.status`.

@@ -260,7 +260,10 @@ impl ser::SerializeMap for Compound {
         key.serialize(self.walker.child(format_args!("<key>")))?;
         self.key = Some(
             serde_json::to_value(key)
-                .map(|k| crate::param::encode_json(&k))
+                .map(|k| match k {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                })
                 .unwrap_or_else(|_| format!("[{}]", self.index)),
         );
         Ok(())

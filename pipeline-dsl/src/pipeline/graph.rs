@@ -4,37 +4,7 @@ use crate::component::ComponentSpec;
 use crate::options::TaskOptions;
 use crate::param::ValueSource;
 use crate::pipeline::Condition;
-
-/// Index of a task in its pipeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(pub(crate) usize);
-
-/// A named output of a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct OutputRef {
-    /// The producing task.
-    pub task: TaskId,
-    /// The output's name.
-    pub name: &'static str,
-}
-
-/// Where an artifact input comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ArtifactSource {
-    /// An output of a task.
-    Output(OutputRef),
-    /// The outputs of every item of a fan-out task, gathered into a directory.
-    Gathered(OutputRef),
-}
-
-impl ArtifactSource {
-    /// The producing output.
-    pub fn output(&self) -> OutputRef {
-        match *self {
-            ArtifactSource::Output(o) | ArtifactSource::Gathered(o) => o,
-        }
-    }
-}
+use crate::refs::{ArtifactSource, TaskId};
 
 /// A pipeline parameter with its default.
 #[derive(Debug, Clone)]

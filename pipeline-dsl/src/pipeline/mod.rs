@@ -43,9 +43,9 @@ mod graph;
 mod settings;
 mod task;
 
+pub use crate::refs::{ArtifactSource, OutputRef, TaskId};
 pub use builder::Pipeline;
 pub use condition::{CompareOp, Condition};
-pub use graph::{ArtifactSource, OutputRef, TaskId};
 pub use settings::{PodGc, Ttl};
 pub use task::{FanOut, Task};
 
