@@ -1,4 +1,4 @@
-use super::{FanOut, Graph, PipelineParam, Task, TaskId, TaskNode};
+use super::{FanOut, Graph, PipelineParam, PodGc, Task, TaskId, TaskNode, Ttl};
 use crate::component::Component;
 use crate::options::TaskOptions;
 use crate::outputs::Outputs;
@@ -199,7 +199,7 @@ impl Pipeline {
     /// fields (through `Deref`) are typed handles on its outputs.
     pub fn add<C: Component>(&self, component: C) -> Task<<C::Outputs as Outputs>::Handles> {
         let id = self.push::<C>(component, None, false);
-        Task::new(self.clone(), id, <C::Outputs as Outputs>::handles(id))
+        Task::new(self.graph.clone(), id, <C::Outputs as Outputs>::handles(id))
     }
 
     /// Adds one task per item, run in parallel (`withItems`); `make` builds the task from the
@@ -221,7 +221,7 @@ impl Pipeline {
         let component = make(Value::from_source(ValueSource::Item));
         let id = self.push::<C>(component, Some(items), false);
         FanOut::new(Task::new(
-            self.clone(),
+            self.graph.clone(),
             id,
             <C::Outputs as Outputs>::handles(id),
         ))
@@ -231,7 +231,7 @@ impl Pipeline {
     /// It cannot read other tasks' outputs; pass it [`Pipeline::workflow_status`] and friends.
     pub fn on_exit<C: Component>(&self, component: C) -> Task<<C::Outputs as Outputs>::Handles> {
         let id = self.push::<C>(component, None, true);
-        Task::new(self.clone(), id, <C::Outputs as Outputs>::handles(id))
+        Task::new(self.graph.clone(), id, <C::Outputs as Outputs>::handles(id))
     }
 
     fn push<C: Component>(
@@ -257,5 +257,49 @@ impl Pipeline {
             on_exit,
         });
         id
+    }
+}
+
+/// Workflow-wide settings: deadline, pod and Workflow clean-up, pod metadata.
+impl Pipeline {
+    /// Stops the whole workflow after this many seconds (`spec.activeDeadlineSeconds`): running
+    /// pods are killed, no step starts, the exit handler still runs.
+    pub fn active_deadline_seconds(self, seconds: u64) -> Self {
+        self.graph.borrow_mut().settings.active_deadline_seconds = Some(seconds);
+        self
+    }
+
+    /// When Argo deletes the workflow's pods.
+    pub fn pod_gc(self, strategy: PodGc) -> Self {
+        self.graph.borrow_mut().settings.pod_gc = Some(strategy);
+        self
+    }
+
+    /// When Argo deletes the finished Workflow object.
+    pub fn ttl(self, ttl: Ttl) -> Self {
+        self.graph.borrow_mut().settings.ttl = Some(ttl);
+        self
+    }
+
+    /// Adds a label to every pod of the workflow (`spec.podMetadata`). Labels set with
+    /// [`Pipeline::label`] go to the pods too.
+    pub fn pod_label(self, key: &str, value: &str) -> Self {
+        let pair = (key.into(), value.into());
+        self.graph.borrow_mut().settings.pod_labels.push(pair);
+        self
+    }
+
+    /// Adds an annotation to every pod of the workflow (`spec.podMetadata`).
+    pub fn pod_annotation(self, key: &str, value: &str) -> Self {
+        let pair = (key.into(), value.into());
+        self.graph.borrow_mut().settings.pod_annotations.push(pair);
+        self
+    }
+
+    /// Uses the namespace's default artifact repository again (no `artifactRepositoryRef`),
+    /// undoing [`Pipeline::artifact_repository`].
+    pub fn default_artifact_repository(self) -> Self {
+        self.graph.borrow_mut().artifact_repository = None;
+        self
     }
 }

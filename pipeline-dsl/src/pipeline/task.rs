@@ -1,12 +1,14 @@
-use super::{ArtifactSource, Condition, Pipeline, TaskId, TaskNode};
+use super::{ArtifactSource, Condition, Graph, TaskId, TaskNode};
 use crate::artifact::Collection;
 use crate::options::{Retry, SecretEnv, TaskOptions, Toleration};
 use crate::outputs::ArtifactRef;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// A task added to a pipeline. Dereferences to the typed handles on its outputs
 /// (`task.model`, `task.accuracy`); its methods set per-task options and ordering.
 pub struct Task<H> {
-    pipeline: Pipeline,
+    graph: Rc<RefCell<Graph>>,
     id: TaskId,
     handles: H,
 }
@@ -19,12 +21,8 @@ impl<H> std::ops::Deref for Task<H> {
 }
 
 impl<H: Copy> Task<H> {
-    pub(crate) fn new(pipeline: Pipeline, id: TaskId, handles: H) -> Self {
-        Task {
-            pipeline,
-            id,
-            handles,
-        }
+    pub(crate) fn new(graph: Rc<RefCell<Graph>>, id: TaskId, handles: H) -> Self {
+        Task { graph, id, handles }
     }
 
     /// The task's id in its pipeline.
@@ -38,7 +36,7 @@ impl<H: Copy> Task<H> {
     }
 
     fn edit(self, f: impl FnOnce(&mut TaskNode)) -> Self {
-        f(&mut self.pipeline.graph.borrow_mut().tasks[self.id.0]);
+        f(&mut self.graph.borrow_mut().tasks[self.id.0]);
         self
     }
 
@@ -48,8 +46,7 @@ impl<H: Copy> Task<H> {
 
     /// Renames the task (the default is the component name, made unique).
     pub fn named(self, name: &str) -> Self {
-        self.pipeline
-            .graph
+        self.graph
             .borrow_mut()
             .names
             .entry(name.to_owned())
