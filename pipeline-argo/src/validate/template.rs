@@ -1,6 +1,6 @@
 //! Rules for one template that do not involve other templates or variables.
 
-use crate::lang::duration::parse_go;
+use crate::lang::duration::{parse_argo, parse_go};
 use crate::lang::names::check_field_name;
 use crate::lang::quantity::is_quantity;
 use crate::lang::retry::RetryPolicy;
@@ -324,7 +324,7 @@ fn check_backoff(at: &str, b: &Backoff, errs: &mut ValidationErrors) {
     ];
     for (field, value) in fields {
         let Some(v) = value else { continue };
-        let ok = syntax::has_tag(v) || syntax::int_value(v).is_some() || parse_go(v).is_ok();
+        let ok = syntax::has_tag(v) || parse_argo(v).is_ok();
         if !ok {
             errs.push(
                 at,
