@@ -68,16 +68,17 @@ def absolute(mods, m, parts):
 
 
 def uses(text):
-    for u in re.finditer(r'\buse\s+([^;]+);', text):
-        yield u.group(0), re.sub(r'\bas\s+\w+', '', u.group(1))
+    """(is it a `pub` re-export, the use tree without `as` renames) for each `use` statement."""
+    for u in re.finditer(r'(\bpub(?:\([\w ]+\))?\s+)?\buse\s+([^;]+);', text):
+        yield bool(u.group(1)), re.sub(r'\bas\s+\w+', '', u.group(2))
 
 
 def scan(root):
     mods = load(root)
     reexports = {}
     for m, text in mods.items():
-        for stmt, tree in uses(text):
-            if not re.search(r'pub(\([\w ]+\))?\s+use', text[max(0, text.find(stmt) - 16):text.find(stmt) + 4]):
+        for public, tree in uses(text):
+            if not public:
                 continue
             for p in expand(tree):
                 a = absolute(mods, m, p)
